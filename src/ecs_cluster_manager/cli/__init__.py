@@ -1,0 +1,1 @@
+"""The `ecm` command: one module per verb, each with `register(subparsers)`."""

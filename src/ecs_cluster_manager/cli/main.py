@@ -1,0 +1,48 @@
+"""Entry point of `ecm`. Verbs live in sibling modules and are listed in VERBS.
+
+Exit codes: 0 success, 1 the operation ran and failed (for example an invariant broke),
+2 usage or input error. User errors print one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ecs_cluster_manager.errors import UserError
+
+# Each name is a module in this package exposing `register(subparsers)`; the registered parser
+# sets `func(args) -> int`. Add a verb by adding its module name here.
+VERBS: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecm", description="ECS Cluster Manager")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    subparsers = parser.add_subparsers(dest="verb", metavar="COMMAND")
+    for verb in VERBS:
+        module = importlib.import_module(f"ecs_cluster_manager.cli.{verb}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        result: int = args.func(args)
+    except UserError as error:
+        if args.debug:
+            raise
+        print(f"ecm: {error}", file=sys.stderr)
+        return error.exit_code
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
