@@ -1,0 +1,131 @@
+"""Act: carry out a decision's actions, each idempotent, in the order the decision lists them.
+
+Order matters for crash safety: the drain record is written before DRAINING is set, and the
+CloudFormation signal is sent before the lifecycle action is completed, so a crash between two
+steps leaves something the next wake-up repeats harmlessly rather than a step that is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from botocore.exceptions import ClientError
+
+from .aws import Clients, error_code, error_message, is_no_active_action
+from .config import Config
+from .drain_record import CONTAINER_INSTANCE_TAG, record_to_tags
+from .model import (
+    Action,
+    Complete,
+    Heartbeat,
+    RecordDrainStart,
+    RememberContainerInstance,
+    SetDraining,
+    Signal,
+    StopTasks,
+)
+
+
+@dataclass
+class Outcome:
+    """What acting did, for the log line."""
+
+    done: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    clients: Clients
+    config: Config
+    hook: str
+    instance_id: str
+
+
+def _complete(ctx: ActionContext, action: Complete, outcome: Outcome) -> None:
+    try:
+        ctx.clients.autoscaling.complete_lifecycle_action(
+            LifecycleHookName=ctx.hook, AutoScalingGroupName=ctx.config.asg_name,
+            LifecycleActionResult=action.result, InstanceId=ctx.instance_id)
+        outcome.done.append(f"completed {action.result}")
+    except ClientError as error:
+        if not is_no_active_action(error):
+            raise
+        outcome.notes.append("no active lifecycle action: already completed")
+
+
+def _heartbeat(ctx: ActionContext, outcome: Outcome) -> None:
+    try:
+        ctx.clients.autoscaling.record_lifecycle_action_heartbeat(
+            LifecycleHookName=ctx.hook, AutoScalingGroupName=ctx.config.asg_name,
+            InstanceId=ctx.instance_id)
+        outcome.done.append("heartbeat")
+    except ClientError as error:
+        if not is_no_active_action(error):
+            raise
+        outcome.notes.append("no active lifecycle action: nothing to keep alive")
+
+
+def _signal(ctx: ActionContext, action: Signal, outcome: Outcome) -> None:
+    try:
+        ctx.clients.cloudformation.signal_resource(
+            StackName=ctx.config.stack_name, LogicalResourceId=ctx.config.asg_logical_id,
+            UniqueId=ctx.instance_id, Status=action.status)
+        outcome.done.append(f"signalled {action.status}")
+    except ClientError as error:
+        # CloudFormation answers ValidationError when the stack is not waiting for signals
+        # (no create or rolling update in progress): normal for ordinary scaling.
+        if error_code(error) != "ValidationError":
+            raise
+        outcome.notes.append(f"no signal expected: {error_message(error)}")
+
+
+def _remember(ctx: ActionContext, action: RememberContainerInstance, outcome: Outcome) -> None:
+    # Saves the drain gate a ListContainerInstances call later; losing it costs only that call.
+    try:
+        ctx.clients.ec2.create_tags(Resources=[ctx.instance_id],
+                                    Tags=[{"Key": CONTAINER_INSTANCE_TAG, "Value": action.arn}])
+        outcome.done.append("remembered container instance")
+    except ClientError as error:
+        outcome.notes.append(f"could not tag instance: {error_code(error)}")
+
+
+def _set_draining(ctx: ActionContext, action: SetDraining, outcome: Outcome) -> None:
+    response = ctx.clients.ecs.update_container_instances_state(
+        cluster=ctx.config.cluster, containerInstances=[action.arn], status="DRAINING")
+    failures = response.get("failures", [])
+    if failures:
+        outcome.notes.append(f"DRAINING refused: {failures[0].get('reason', 'unknown')}")
+    else:
+        outcome.done.append("set DRAINING")
+
+
+def _stop_tasks(ctx: ActionContext, action: StopTasks, outcome: Outcome) -> None:
+    for arn in action.arns:
+        try:
+            ctx.clients.ecs.stop_task(cluster=ctx.config.cluster, task=arn, reason=action.reason[:255])
+            outcome.done.append(f"stopped {arn.rsplit('/', 1)[-1]}")
+        except ClientError as error:
+            if error_code(error) != "InvalidParameterException":  # already stopped or gone
+                raise
+
+
+def apply(ctx: ActionContext, actions: tuple[Action, ...]) -> Outcome:
+    outcome = Outcome()
+    for action in actions:
+        if isinstance(action, Complete):
+            _complete(ctx, action, outcome)
+        elif isinstance(action, Heartbeat):
+            _heartbeat(ctx, outcome)
+        elif isinstance(action, Signal):
+            _signal(ctx, action, outcome)
+        elif isinstance(action, RememberContainerInstance):
+            _remember(ctx, action, outcome)
+        elif isinstance(action, RecordDrainStart):
+            ctx.clients.ec2.create_tags(Resources=[ctx.instance_id], Tags=record_to_tags(action.record))
+            outcome.done.append("recorded drain start")
+        elif isinstance(action, SetDraining):
+            _set_draining(ctx, action, outcome)
+        elif isinstance(action, StopTasks):
+            _stop_tasks(ctx, action, outcome)
+    return outcome

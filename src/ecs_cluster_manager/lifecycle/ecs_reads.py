@@ -1,0 +1,120 @@
+"""Targeted ECS reads: never list the whole cluster, except in `cluster` stability scope.
+
+Limits from the Amazon ECS API Reference: DescribeContainerInstances and DescribeTasks take up to
+100 items, DescribeServices up to 10; ListTasks defaults to desiredStatus RUNNING, so tasks that
+are already stopping are listed only with desiredStatus STOPPED. The instance is found with the
+cluster query language filter `ec2InstanceId == i-...` ("Cluster query language").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .model import STOPPED, ContainerInstance, ServiceView, TaskView
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _container_instance(raw: dict[str, Any]) -> ContainerInstance:
+    health = raw.get("healthStatus", {}).get("overallStatus")
+    return ContainerInstance(
+        arn=raw["containerInstanceArn"],
+        status=raw.get("status", ""),
+        agent_connected=bool(raw.get("agentConnected")),
+        running_tasks=int(raw.get("runningTasksCount", 0)),
+        pending_tasks=int(raw.get("pendingTasksCount", 0)),
+        health=str(health) if health else None,
+        attributes=frozenset(a["name"] for a in raw.get("attributes", [])),
+    )
+
+
+def find_container_instance(ecs: Any, cluster: str, instance_id: str, arn_hint: str = "",
+                            include_health: bool = False) -> ContainerInstance | None:
+    """The container instance of an EC2 instance, or None when it is not (or no longer) registered."""
+    arn = arn_hint
+    if not arn:
+        listed = ecs.list_container_instances(cluster=cluster, filter=f"ec2InstanceId == {instance_id}")
+        arns = listed.get("containerInstanceArns", [])
+        if not arns:
+            return None
+        arn = arns[0]
+    kwargs: dict[str, Any] = {"cluster": cluster, "containerInstances": [arn]}
+    if include_health:
+        kwargs["include"] = ["CONTAINER_INSTANCE_HEALTH"]
+    described = ecs.describe_container_instances(**kwargs).get("containerInstances", [])
+    return _container_instance(described[0]) if described else None
+
+
+def _list_task_arns(ecs: Any, cluster: str, desired: str, container_instance: str = "") -> list[str]:
+    kwargs: dict[str, Any] = {"cluster": cluster, "desiredStatus": desired}
+    if container_instance:
+        kwargs["containerInstance"] = container_instance
+    arns: list[str] = []
+    for page in ecs.get_paginator("list_tasks").paginate(**kwargs):
+        arns.extend(page.get("taskArns", []))
+    return arns
+
+
+def describe_tasks(ecs: Any, cluster: str, arns: list[str]) -> list[TaskView]:
+    tasks: list[TaskView] = []
+    for chunk in _chunks(arns, 100):
+        for raw in ecs.describe_tasks(cluster=cluster, tasks=chunk).get("tasks", []):
+            tasks.append(TaskView(raw["taskArn"], raw.get("lastStatus", ""),
+                                  raw.get("desiredStatus", ""), raw.get("group", "")))
+    return tasks
+
+
+def live_tasks_on(ecs: Any, cluster: str, instance: ContainerInstance) -> tuple[tuple[TaskView, ...], bool]:
+    """Tasks on the instance whose lastStatus is not STOPPED, and whether the view is complete.
+
+    While tasks still want to run (running or pending counts above zero) only those are listed:
+    the instance is not drained anyway. Once the counts reach zero, the tasks already stopping are
+    listed (desiredStatus STOPPED), and only that view may let the gate continue.
+    """
+    wanted = instance.running_tasks + instance.pending_tasks > 0
+    desired = "RUNNING" if wanted else STOPPED
+    arns = _list_task_arns(ecs, cluster, desired, instance.arn)
+    live = tuple(t for t in describe_tasks(ecs, cluster, arns) if t.last_status != STOPPED) if arns else ()
+    return live, not wanted
+
+
+def _service_view(raw: dict[str, Any]) -> ServiceView:
+    return ServiceView(
+        name=raw["serviceName"],
+        status=raw.get("status", ""),
+        deployments=len(raw.get("deployments", [])),
+        desired=int(raw.get("desiredCount", 0)),
+        running=int(raw.get("runningCount", 0)),
+        pending=int(raw.get("pendingCount", 0)),
+    )
+
+
+def describe_services(ecs: Any, cluster: str, names: Iterable[str]) -> tuple[ServiceView, ...]:
+    """Services by name, ten per call; a service ECS no longer knows is reported as MISSING."""
+    views: list[ServiceView] = []
+    for chunk in _chunks(sorted(names), 10):
+        response = ecs.describe_services(cluster=cluster, services=chunk)
+        views.extend(_service_view(raw) for raw in response.get("services", []))
+        for failure in response.get("failures", []):
+            name = str(failure.get("arn", "")).rsplit("/", 1)[-1]
+            views.append(ServiceView(name, "MISSING", 0, 0, 0, 0))
+    return tuple(views)
+
+
+def all_services(ecs: Any, cluster: str) -> tuple[ServiceView, ...]:
+    """`cluster` scope only: every service of the cluster."""
+    arns: list[str] = []
+    for page in ecs.get_paginator("list_services").paginate(cluster=cluster):
+        arns.extend(page.get("serviceArns", []))
+    return describe_services(ecs, cluster, [a.rsplit("/", 1)[-1] for a in arns])
+
+
+def unsettled_cluster_tasks(ecs: Any, cluster: str) -> tuple[str, ...]:
+    """`cluster` scope only: tasks anywhere in the cluster not yet at their desired status."""
+    arns = _list_task_arns(ecs, cluster, "RUNNING") + _list_task_arns(ecs, cluster, STOPPED)
+    tasks = describe_tasks(ecs, cluster, arns) if arns else []
+    return tuple(t.arn.rsplit("/", 1)[-1] for t in tasks if t.last_status != t.desired_status)

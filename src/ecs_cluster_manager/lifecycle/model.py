@@ -1,0 +1,123 @@
+"""Observations (what a wake-up saw) and actions (what it decided), as plain frozen data.
+
+The decide functions take observations and return a `Decision`; nothing here talks to AWS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Task lastStatus values that still hold the instance (Amazon ECS Developer Guide, "Task lifecycle").
+STOPPED = "STOPPED"
+
+
+@dataclass(frozen=True)
+class ContainerInstance:
+    arn: str
+    status: str  # REGISTERING | REGISTRATION_FAILED | ACTIVE | DRAINING | DEREGISTERING | INACTIVE
+    agent_connected: bool
+    running_tasks: int = 0
+    pending_tasks: int = 0
+    health: str | None = None  # healthStatus.overallStatus, when ECS reports it
+    attributes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class TaskView:
+    arn: str
+    last_status: str
+    desired_status: str
+    group: str  # "service:NAME" for service tasks, "family:NAME" for standalone ones
+
+    @property
+    def service(self) -> str | None:
+        return self.group.removeprefix("service:") if self.group.startswith("service:") else None
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    name: str
+    status: str  # ACTIVE | DRAINING | INACTIVE | MISSING
+    deployments: int
+    desired: int
+    running: int
+    pending: int
+
+    @property
+    def steady(self) -> bool:
+        """Same test as the ECS services_stable waiter, plus nothing pending.
+
+        A deleted or deleting service can no longer block a drain.
+        """
+        if self.status != "ACTIVE":
+            return True
+        return self.deployments == 1 and self.running == self.desired and self.pending == 0
+
+
+@dataclass(frozen=True)
+class DrainRecord:
+    """What the drain gate remembers between wake-ups, kept durably in EC2 instance tags."""
+
+    started_at: float
+    services: frozenset[str]
+    container_instance_arn: str = ""
+    overflow: bool = False  # too many services to list in tags: check the whole cluster
+
+
+# ---- actions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Complete:
+    result: str  # CONTINUE | ABANDON
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    pass
+
+
+@dataclass(frozen=True)
+class Signal:
+    status: str  # SUCCESS | FAILURE
+
+
+@dataclass(frozen=True)
+class RememberContainerInstance:
+    arn: str
+
+
+@dataclass(frozen=True)
+class RecordDrainStart:
+    record: DrainRecord
+
+
+@dataclass(frozen=True)
+class SetDraining:
+    arn: str
+
+
+@dataclass(frozen=True)
+class StopTasks:
+    arns: tuple[str, ...]
+    reason: str
+
+
+Action = (
+    Complete | Heartbeat | Signal | RememberContainerInstance | RecordDrainStart | SetDraining | StopTasks
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: str  # continue | abandon | wait | drain-started
+    reason: str
+    actions: tuple[Action, ...] = ()
+    blocking: tuple[str, ...] = field(default=())
+
+    @property
+    def completes(self) -> str | None:
+        for action in self.actions:
+            if isinstance(action, Complete):
+                return action.result
+        return None
