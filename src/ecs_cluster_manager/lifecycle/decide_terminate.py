@@ -84,7 +84,8 @@ def _standalone_to_stop(obs: TerminateObservation, config: Config) -> tuple[str,
 def _wait(obs: TerminateObservation, config: Config, reason: str, actions: list[Action]) -> Decision:
     if heartbeat_due(obs.waited_s, obs.from_sweep, config):
         actions.append(Heartbeat())
-    decision = "drain-started" if any(isinstance(a, RecordDrainStart) for a in actions) else "wait"
+    starting = any(isinstance(a, RecordDrainStart | SetDraining) for a in actions)
+    decision = "drain-started" if starting else "wait"
     return Decision(decision, reason, tuple(actions), _blocking(obs))
 
 

@@ -1,0 +1,119 @@
+"""Table tests and properties of the launch gate's pure decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ecs_cluster_manager.lifecycle.checks import CheckResult
+from ecs_cluster_manager.lifecycle.config import Config
+from ecs_cluster_manager.lifecycle.decide_launch import LaunchObservation, decide_launch
+from ecs_cluster_manager.lifecycle.model import (
+    Complete,
+    ContainerInstance,
+    Heartbeat,
+    RememberContainerInstance,
+    Signal,
+)
+
+from .conftest import make_config
+
+NOW = 5_000.0
+ARN = "arn:aws:ecs:us-east-1:1:container-instance/c/ci-1"
+READY = ContainerInstance(ARN, "ACTIVE", True, health="OK", attributes=frozenset({"ecs.os-type"}))
+
+
+def obs(**kw: Any) -> LaunchObservation:
+    base: dict[str, Any] = {"instance_id": "i-1", "now": NOW, "started_at": NOW - 90, "ec2_state": "running",
+                            "container_instance": READY}
+    base.update(kw)
+    return LaunchObservation(**base)
+
+
+CONTINUED = (Signal("SUCCESS"), RememberContainerInstance(ARN), Complete("CONTINUE"))
+ABANDONED = (Signal("FAILURE"), Complete("ABANDON"))
+CASES = [
+    ("ready", obs(), "continue", CONTINUED),
+    ("warm pool skips ECS", obs(destination="WarmPool", container_instance=None), "continue",
+     (Complete("CONTINUE"),)),
+    ("not registered yet", obs(container_instance=None), "wait", ()),
+    ("agent not connected", obs(container_instance=ContainerInstance(ARN, "ACTIVE", False)), "wait", ()),
+    ("registering", obs(container_instance=ContainerInstance(ARN, "REGISTERING", True)), "wait", ()),
+    ("registration failed", obs(container_instance=ContainerInstance(ARN, "REGISTRATION_FAILED", False)),
+     "abandon", ABANDONED),
+    ("ec2 gone", obs(ec2_state=None, container_instance=None), "abandon", ABANDONED),
+    ("ec2 terminated", obs(ec2_state="terminated"), "abandon", ABANDONED),
+    ("health impaired", obs(container_instance=ContainerInstance(ARN, "ACTIVE", True, health="IMPAIRED")),
+     "wait", ()),
+    ("health not reported passes", obs(container_instance=ContainerInstance(ARN, "ACTIVE", True)), "continue",
+     CONTINUED),
+    ("timeout", obs(started_at=NOW - 3600, container_instance=None), "abandon", ABANDONED),
+    ("ready even at timeout", obs(started_at=NOW - 3600), "continue", CONTINUED),
+]
+
+
+@pytest.mark.parametrize(("name", "observation", "decision", "actions"), CASES, ids=[c[0] for c in CASES])
+def test_decide_launch_table(name: str, observation: LaunchObservation, decision: str,
+                             actions: tuple[object, ...]) -> None:
+    result = decide_launch(observation, make_config())
+    assert (result.decision, result.actions) == (decision, actions)
+
+
+def test_required_attribute_missing_waits_and_says_which() -> None:
+    result = decide_launch(obs(), make_config(launch_required_attributes=("ecs.capability.efs",)))
+    assert result.decision == "wait"
+    assert result.blocking == ("missing attributes: ecs.capability.efs",)
+
+
+def test_health_check_can_be_turned_off() -> None:
+    impaired = ContainerInstance(ARN, "ACTIVE", True, health="IMPAIRED")
+    assert decide_launch(obs(container_instance=impaired), make_config(launch_require_health_ok=False)).decision \
+        == "continue"
+
+
+def test_user_check_is_honoured() -> None:
+    def never(instance: ContainerInstance, config: Config) -> CheckResult:
+        return CheckResult("canary", False, "canary task did not start")
+
+    result = decide_launch(obs(), make_config(), checks=[never])
+    assert result.decision == "wait"
+    assert result.reason == "canary task did not start"
+
+
+def test_no_stack_means_no_signal() -> None:
+    result = decide_launch(obs(), make_config(stack_name="", asg_logical_id=""))
+    assert result.actions == (RememberContainerInstance(ARN), Complete("CONTINUE"))
+
+
+def test_heartbeat_on_sweep_past_half_heartbeat_timeout() -> None:
+    late = obs(started_at=NOW - 1800, container_instance=None, from_sweep=True)
+    assert decide_launch(late, make_config()).actions == (Heartbeat(),)
+
+
+instances = st.one_of(st.none(), st.builds(
+    ContainerInstance, st.just(ARN), st.sampled_from(["REGISTERING", "REGISTRATION_FAILED", "ACTIVE", "DRAINING"]),
+    st.booleans(), health=st.sampled_from([None, "OK", "IMPAIRED", "INITIALIZING"])))
+observations = st.builds(
+    LaunchObservation, st.just("i-1"), st.just(NOW), st.floats(NOW - 10_000, NOW),
+    st.sampled_from([None, "pending", "running", "shutting-down", "terminated"]), instances,
+    st.sampled_from([None, "AutoScalingGroup", "WarmPool"]), st.booleans())
+
+
+@given(observations)
+def test_never_continue_before_active_and_connected(o: LaunchObservation) -> None:
+    decision = decide_launch(o, make_config())
+    ci = o.container_instance
+    if decision.completes == "CONTINUE" and o.destination != "WarmPool":
+        assert ci is not None and ci.status == "ACTIVE" and ci.agent_connected
+        assert o.ec2_state in ("pending", "running")
+
+
+@given(observations)
+def test_every_completion_is_signalled_first_except_warm_pool(o: LaunchObservation) -> None:
+    actions = decide_launch(o, make_config()).actions
+    if any(isinstance(a, Complete) for a in actions) and o.destination != "WarmPool":
+        assert isinstance(actions[0], Signal)
+        assert actions[-1] == Complete("CONTINUE" if actions[0] == Signal("SUCCESS") else "ABANDON")

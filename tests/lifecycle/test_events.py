@@ -1,0 +1,87 @@
+"""Every accepted payload shape parses into one trigger; anything else is ignored, never raised."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ecs_cluster_manager.lifecycle.events import (
+    LAUNCHING,
+    TERMINATING,
+    Ignored,
+    InstanceTrigger,
+    LifecycleTrigger,
+    SweepTrigger,
+    parse_event,
+)
+
+from .conftest import sample
+
+
+@pytest.mark.parametrize(("name", "transition", "destination"), [
+    ("eventbridge_asg_launch_lifecycle_action.json", LAUNCHING, "AutoScalingGroup"),
+    ("eventbridge_asg_launch_lifecycle_action_2023doc.json", LAUNCHING, None),
+    ("eventbridge_asg_launch_lifecycle_action_to_warmpool.json", LAUNCHING, "WarmPool"),
+    ("eventbridge_asg_launch_lifecycle_action_from_warmpool.json", LAUNCHING, "AutoScalingGroup"),
+    ("eventbridge_asg_terminate_lifecycle_action.json", TERMINATING, "EC2"),
+    ("eventbridge_asg_terminate_lifecycle_action_2023doc.json", TERMINATING, None),
+])
+def test_documented_lifecycle_events_parse(name: str, transition: str, destination: str | None) -> None:
+    event = sample(name)
+    [trigger] = parse_event(event)
+    assert isinstance(trigger, LifecycleTrigger)
+    assert trigger.transition == transition
+    assert trigger.instance_id == event["detail"]["EC2InstanceId"]
+    assert trigger.asg_name == event["detail"]["AutoScalingGroupName"]
+    assert trigger.destination == destination
+
+
+def test_placeholder_time_is_unknown_not_an_error() -> None:
+    [trigger] = parse_event(sample("eventbridge_asg_launch_lifecycle_action.json"))
+    assert isinstance(trigger, LifecycleTrigger) and trigger.event_time is None
+
+
+def test_real_time_is_parsed() -> None:
+    [trigger] = parse_event(sample("eventbridge_asg_launch_lifecycle_action_to_warmpool.json"))
+    assert isinstance(trigger, LifecycleTrigger)
+    assert trigger.event_time == pytest.approx(1610496757.214)
+
+
+def test_sqs_notification_and_direct_invocation_give_the_same_trigger() -> None:
+    message = sample("sqs_asg_lifecycle_notification.json")
+    [via_sqs] = parse_event({"Records": [{"body": json.dumps(message)}]})
+    [via_sns] = parse_event({"Records": [{"Sns": {"Message": json.dumps(message)}}]})
+    [direct] = parse_event(message)
+    assert via_sqs == via_sns == direct
+    assert isinstance(direct, LifecycleTrigger) and direct.token == message["LifecycleActionToken"]
+
+
+def test_sns_envelope_inside_sqs_is_unwrapped() -> None:
+    message = sample("sqs_asg_lifecycle_notification.json")
+    envelope = {"Type": "Notification", "Message": json.dumps(message)}
+    [trigger] = parse_event({"Records": [{"body": json.dumps(envelope)}]})
+    assert isinstance(trigger, LifecycleTrigger)
+
+
+def test_test_notification_is_ignored() -> None:
+    message = sample("sns_or_sqs_asg_test_notification.json")
+    for payload in (message, {"Records": [{"body": json.dumps(message)}]}):
+        assert parse_event(payload) == [Ignored("auto scaling test notification")]
+
+
+def test_container_instance_event() -> None:
+    [trigger] = parse_event(sample("ecs_container_instance_state_change.json"))
+    assert trigger == InstanceTrigger("arn:aws:ecs:us-east-1:111122223333:cluster/default", "i-f3a8506b",
+                                      "ACTIVE", True, trigger.tasks if isinstance(trigger, InstanceTrigger) else 0)
+
+
+def test_scheduled_event_is_a_sweep() -> None:
+    assert parse_event(sample("eventbridge_scheduled_event.json")) == [SweepTrigger()]
+
+
+@pytest.mark.parametrize("payload", [None, [], "text", {}, {"detail-type": "ECS Task State Change", "detail": {}},
+                                     {"Records": [{"body": "not json"}]},
+                                     {"detail-type": "EC2 Instance-launch Lifecycle Action", "detail": {}}])
+def test_unrecognised_payloads_are_ignored(payload: object) -> None:
+    assert all(isinstance(t, Ignored) for t in parse_event(payload))
