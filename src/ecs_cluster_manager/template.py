@@ -210,23 +210,35 @@ def _as_parameter_string(value: JsonValue) -> str:
     return str(value)
 
 
-def resolve(value: JsonValue, parameters: Mapping[str, str]) -> JsonValue:
-    """Evaluate `Ref` and string `Fn::Sub` against parameter values (pseudo parameters included).
+def resolve(
+    value: JsonValue, parameters: Mapping[str, str], attributes: Mapping[str, str] | None = None
+) -> JsonValue:
+    """Evaluate `Ref`, string `Fn::Sub` and `Fn::GetAtt` with the values you supply.
 
-    Enough for hook names, rule patterns and environment values; anything that needs a deployed
-    resource (`Fn::GetAtt`, a Ref to a resource) raises TemplateError naming the expression.
+    `parameters` maps parameter names, pseudo parameters (`AWS::StackName`) and resource logical
+    ids (what `Ref` returns) to values; `attributes` maps "LogicalId.Attribute" for GetAtt.
+    Enough for hook names, rule patterns and environment values; any other intrinsic, or a
+    name not supplied, raises TemplateError naming the expression.
     """
+    known = dict(parameters)
+    known.update(attributes or {})
+    return _resolve(value, known)
+
+
+def _resolve(value: JsonValue, known: Mapping[str, str]) -> JsonValue:
     if isinstance(value, list):
-        return [resolve(item, parameters) for item in value]
+        return [_resolve(item, known) for item in value]
     if not isinstance(value, dict):
         return value
     if set(value) == {"Ref"}:
-        return _lookup(value["Ref"], parameters, value)
+        return _lookup(value["Ref"], known, value)
+    if set(value) == {"Fn::GetAtt"}:
+        return _lookup(".".join(value["Fn::GetAtt"]), known, value)
     if set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], str):
-        return _substitute(value["Fn::Sub"], parameters, value)
+        return _substitute(value["Fn::Sub"], known, value)
     if len(value) == 1 and next(iter(value)).startswith("Fn::"):
         raise TemplateError(f"cannot resolve {value!r} without deploying; pass its value instead")
-    return {key: resolve(item, parameters) for key, item in value.items()}
+    return {key: _resolve(item, known) for key, item in value.items()}
 
 
 def _lookup(name: str, parameters: Mapping[str, str], expression: JsonValue) -> str:
