@@ -186,7 +186,7 @@ class FakeEcs(_Fake):
     def get_paginator(self, name: str) -> _Paginator:
         return _Paginator(getattr(self, name))
 
-    def list_container_instances(self, cluster: str, filter: str) -> dict[str, Any]:  # noqa: A002
+    def list_container_instances(self, cluster: str, filter: str) -> dict[str, Any]:
         self.world.count("ListContainerInstances")
         instance_id = filter.split("==")[1].strip()
         arns = [a for a, c in self.world.container_instances.items()

@@ -71,9 +71,13 @@ def test_test_notification_is_ignored() -> None:
 
 
 def test_container_instance_event() -> None:
-    [trigger] = parse_event(sample("ecs_container_instance_state_change.json"))
-    assert trigger == InstanceTrigger("arn:aws:ecs:us-east-1:111122223333:cluster/default", "i-f3a8506b",
-                                      "ACTIVE", True, trigger.tasks if isinstance(trigger, InstanceTrigger) else 0)
+    event = sample("ecs_container_instance_state_change.json")
+    [trigger] = parse_event(event)
+    assert isinstance(trigger, InstanceTrigger)
+    detail = event["detail"]
+    assert (trigger.cluster_arn, trigger.instance_id, trigger.status, trigger.agent_connected) == (
+        "arn:aws:ecs:us-east-1:111122223333:cluster/default", "i-f3a8506b", "ACTIVE", True)
+    assert trigger.tasks == detail["runningTasksCount"] + detail["pendingTasksCount"]
 
 
 def test_scheduled_event_is_a_sweep() -> None:

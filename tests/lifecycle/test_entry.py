@@ -1,0 +1,38 @@
+"""The Lambda entry points: configuration validated at cold start, runtime cached per world."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from ecs_cluster_manager.lifecycle import entry, launch, terminate
+from ecs_cluster_manager.lifecycle.config import ConfigError
+
+ENV = {"ECM_CLUSTER": "c", "ECM_ASG_NAME": "g", "ECM_LAUNCH_HOOK_NAME": "l", "ECM_TERMINATE_HOOK_NAME": "t"}
+
+
+def test_missing_configuration_fails_the_invocation_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ECM_CLUSTER", raising=False)
+    with pytest.raises(ConfigError, match="ECM_CLUSTER is not set"):
+        launch.handler({}, None)
+
+
+def test_runtime_is_cached_per_environment_and_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    first = entry.current_runtime()
+    assert entry.current_runtime() is first
+    monkeypatch.setenv("ECM_DRAIN_TIMEOUT_S", "600")
+    assert entry.current_runtime().config.drain_timeout_s == 600
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", boto3.session.Session(region_name="us-east-1"))
+    assert entry.current_runtime() is not first
+
+
+def test_handlers_ignore_a_test_notification_without_any_call(monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    event = {"Event": "autoscaling:TEST_NOTIFICATION", "AutoScalingGroupName": "g"}
+    assert launch.handler(event, None) == {"decisions": {}}
+    assert terminate.handler(event, None) == {"decisions": {}}
+    assert capsys.readouterr().out.count('"decision": "ignored"') == 2
