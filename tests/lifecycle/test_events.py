@@ -74,10 +74,9 @@ def test_container_instance_event() -> None:
     event = sample("ecs_container_instance_state_change.json")
     [trigger] = parse_event(event)
     assert isinstance(trigger, InstanceTrigger)
-    detail = event["detail"]
     assert (trigger.cluster_arn, trigger.instance_id, trigger.status, trigger.agent_connected) == (
         "arn:aws:ecs:us-east-1:111122223333:cluster/default", "i-f3a8506b", "ACTIVE", True)
-    assert trigger.tasks == detail["runningTasksCount"] + detail["pendingTasksCount"]
+    assert trigger.tasks is None  # the documented event carries no task counts
 
 
 def test_scheduled_event_is_a_sweep() -> None:

@@ -46,7 +46,7 @@ class InstanceTrigger:
     instance_id: str
     status: str = ""
     agent_connected: bool = False
-    tasks: int = 0  # runningTasksCount + pendingTasksCount
+    tasks: int | None = None  # runningTasksCount + pendingTasksCount, when the event carries them
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,9 @@ def parse_event(event: object) -> list[Trigger]:
         return [_lifecycle(detail, _LIFECYCLE_DETAIL_TYPES[detail_type], event.get("time"))]
     if detail_type == "ECS Container Instance State Change" and isinstance(detail, dict):
         if detail.get("ec2InstanceId") and detail.get("clusterArn"):
-            tasks = int(detail.get("runningTasksCount", 0)) + int(detail.get("pendingTasksCount", 0))
+            keys = ("runningTasksCount", "pendingTasksCount")
+            counts = [int(c) for k in keys if (c := detail.get(k)) is not None]
+            tasks = sum(counts) if counts else None
             return [InstanceTrigger(str(detail["clusterArn"]), str(detail["ec2InstanceId"]),
                                     str(detail.get("status", "")), bool(detail.get("agentConnected")),
                                     tasks)]

@@ -16,7 +16,7 @@ from .runtime import Gate, handle
 
 def _relevant(trigger: InstanceTrigger) -> bool:
     """Only an instance with no task left that wants to run, or one that left ECS, can be done."""
-    drained = trigger.status == "DRAINING" and trigger.tasks == 0
+    drained = trigger.status == "DRAINING" and not trigger.tasks  # unknown counts: look anyway
     return drained or trigger.status in NOTHING_TO_DRAIN
 
 
