@@ -1,0 +1,133 @@
+"""The simulated ECS container agent on each instance: registration, faults, connection.
+
+The agent registers its instance into the cluster named by `ECS_CLUSTER` in the user data
+(the `default` cluster otherwise) once it has started
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_container_instance.html,
+https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html). Registration
+can fail (REGISTRATION_FAILED, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerInstance.html)
+and the agent "disconnects and reconnects several times per hour", each time emitting a
+Container Instance State Change event
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_events.html).
+While it is disconnected nothing can be placed on the instance and its tasks do not change
+state. Faults are set per AMI id or per instance.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from . import container_instances, events, tasks
+from .state import EcsState
+
+
+class AgentFault(Enum):
+    NONE = "none"
+    NEVER_REGISTERS = "never registers"
+    REGISTRATION_FAILED = "registration fails"
+
+
+@dataclass(frozen=True)
+class AgentBehaviour:
+    register_delay_s: float = 20.0
+    fault: AgentFault = AgentFault.NONE
+    # Disconnect this long after registering, for `disconnect_for_s` (math.inf: for good).
+    disconnect_after_s: float | None = None
+    disconnect_for_s: float = 0.0
+    cluster: str | None = None  # overrides ECS_CLUSTER from the user data
+
+
+_ECS_CLUSTER = re.compile(r"ECS_CLUSTER=['\"]?([A-Za-z0-9_-]+)")
+
+
+class Agents:
+    def __init__(self, state: EcsState) -> None:
+        self.state = state
+        self.default = AgentBehaviour()
+        self.default_cluster = "default"
+        self.by_image: dict[str, AgentBehaviour] = {}
+        self.by_instance: dict[str, AgentBehaviour] = {}
+        self._pending: dict[str, Any] = {}  # ec2 id -> registration timer
+
+    def behaviour_for(self, ec2_id: str) -> AgentBehaviour:
+        if ec2_id in self.by_instance:
+            return self.by_instance[ec2_id]
+        image = self.state.ec2.image_id(ec2_id)
+        return self.by_image.get(image or "", self.default)
+
+    def instance_running(self, ec2_id: str) -> None:
+        behaviour = self.behaviour_for(ec2_id)
+        if behaviour.fault is AgentFault.NEVER_REGISTERS:
+            return
+        self._pending[ec2_id] = self.state.later(
+            behaviour.register_delay_s, lambda: self._register(ec2_id, behaviour)
+        )
+
+    def instance_terminated(self, ec2_id: str) -> None:
+        timer = self._pending.pop(ec2_id, None)
+        if timer is not None:
+            self.state.clock.cancel(timer)
+
+    def _register(self, ec2_id: str, behaviour: AgentBehaviour) -> None:
+        self._pending.pop(ec2_id, None)
+        if self.state.ec2.instance_state(ec2_id) != "running":
+            return
+        failed = behaviour.fault is AgentFault.REGISTRATION_FAILED
+        ci = container_instances.register(
+            self.state, ec2_id, self._cluster_for(ec2_id, behaviour), failed=failed
+        )
+        if ci is not None and not failed and behaviour.disconnect_after_s is not None:
+            duration = behaviour.disconnect_for_s
+            self.state.later(behaviour.disconnect_after_s, lambda: self.disconnect(ec2_id, duration))
+
+    def _cluster_for(self, ec2_id: str, behaviour: AgentBehaviour) -> str:
+        if behaviour.cluster:
+            return behaviour.cluster
+        user_data = getattr(self.state.ec2, "user_data", None)
+        if callable(user_data):
+            found = _ECS_CLUSTER.search(_decoded(user_data(ec2_id)))
+            if found:
+                return found.group(1)
+        return self.default_cluster
+
+    def disconnect(self, ec2_id: str, for_seconds: float) -> bool:
+        """Drop the agent's connection; it reconnects after `for_seconds` (math.inf: never)."""
+        ci = self.state.instances_by_ec2.get(ec2_id)
+        if ci is None or not ci.agent_connected or ci.status == "INACTIVE":
+            return False
+        ci.agent_connected = False
+        events.container_instance_changed(self.state, ci)
+        self.state.on_instance_changed(ci)
+        if not math.isinf(for_seconds):
+            self.state.later(for_seconds, lambda: self.reconnect(ec2_id))
+        return True
+
+    def reconnect(self, ec2_id: str) -> bool:
+        ci = self.state.instances_by_ec2.get(ec2_id)
+        if ci is None or ci.agent_connected or ci.status in ("INACTIVE", "REGISTRATION_FAILED"):
+            return False
+        if self.state.ec2.instance_state(ec2_id) != "running":
+            return False
+        ci.agent_connected = True
+        events.container_instance_changed(self.state, ci)
+        tasks.resume_parked(self.state, ci)
+        self.state.on_instance_changed(ci)
+        return True
+
+
+def _decoded(user_data: object) -> str:
+    if isinstance(user_data, bytes):
+        user_data = user_data.decode(errors="replace")
+    if not isinstance(user_data, str):
+        return ""
+    if "ECS_CLUSTER" in user_data:
+        return user_data
+    try:
+        return base64.b64decode(user_data, validate=True).decode(errors="replace")
+    except (binascii.Error, ValueError):
+        return user_data

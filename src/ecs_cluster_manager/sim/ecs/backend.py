@@ -1,0 +1,154 @@
+"""The simulated Amazon ECS service: the API entry point, EC2 hooks, and scenario controls.
+
+`handle(operation, params)` takes the request members exactly as botocore sends them and returns
+the response as botocore would parse it (datetimes for timestamps), or raises `AwsError`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from ecs_cluster_manager.sim.errors import AwsError
+
+from . import (
+    clusters,
+    container_instances,
+    harness,
+    services,
+    task_definitions,
+    task_operations,
+)
+from .agent import AgentBehaviour, Agents
+from .model import ContainerInstance, StopProfile, TaskStop
+from .scheduler import Scheduler
+from .state import Clock, Ec2View, EcsState
+from .timings import EcsTimings
+
+Operation = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class EcsBackend:
+    def __init__(
+        self,
+        clock: Clock,
+        region: str,
+        account_id: str,
+        emit_event: Callable[[dict[str, Any]], None],
+        ec2_view: Ec2View,
+        *,
+        timings: EcsTimings | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.state = EcsState(
+            clock, region, account_id, emit_event, ec2_view, timings=timings or EcsTimings(), seed=seed
+        )
+        self.scheduler = Scheduler(self.state)
+        self.agents = Agents(self.state)
+        self.state.on_service_task_changed = self.scheduler.task_changed
+        self.state.on_instance_changed = self._instance_changed
+        s, sched = self.state, self.scheduler
+        self._operations: dict[str, Operation] = {
+            "CreateCluster": lambda p: clusters.create(s, p),
+            "DescribeClusters": lambda p: clusters.describe(s, p),
+            "ListClusters": lambda p: clusters.list_clusters(s, p),
+            "DeleteCluster": lambda p: clusters.delete(s, p),
+            "ListContainerInstances": lambda p: container_instances.list_instances(s, p),
+            "DescribeContainerInstances": lambda p: container_instances.describe(s, p),
+            "UpdateContainerInstancesState": lambda p: container_instances.update_state(s, p),
+            "DeregisterContainerInstance": lambda p: container_instances.deregister(s, p),
+            "RegisterTaskDefinition": lambda p: task_definitions.register(s, p),
+            "DescribeTaskDefinition": lambda p: task_definitions.describe(s, p),
+            "DeregisterTaskDefinition": lambda p: task_definitions.deregister(s, p),
+            "ListTaskDefinitions": lambda p: task_definitions.list_definitions(s, p),
+            "RunTask": lambda p: task_operations.run_task(s, p),
+            "StartTask": lambda p: task_operations.start_task(s, p),
+            "StopTask": lambda p: task_operations.stop_task(s, p),
+            "ListTasks": lambda p: task_operations.list_tasks(s, p),
+            "DescribeTasks": lambda p: task_operations.describe_tasks(s, p),
+            "CreateService": lambda p: services.create(s, sched, p),
+            "UpdateService": lambda p: services.update(s, sched, p),
+            "DeleteService": lambda p: services.delete(s, sched, p),
+            "ListServices": lambda p: services.list_services(s, p),
+            "DescribeServices": lambda p: services.describe(s, p),
+        }
+
+    # --- the API ------------------------------------------------------------------------
+    @property
+    def operations(self) -> frozenset[str]:
+        return frozenset(self._operations)
+
+    def handle(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        fn = self._operations.get(operation)
+        if fn is None:
+            raise AwsError(
+                "InvalidAction", f"The simulated ECS does not implement {operation}.", http_status=400
+            )
+        with self.state.lock:
+            return fn(params)
+
+    # --- hooks EC2 calls ----------------------------------------------------------------
+    def on_instance_running(self, instance_id: str) -> None:
+        with self.state.lock:
+            self.agents.instance_running(instance_id)
+
+    def on_instance_terminated(self, instance_id: str) -> None:
+        with self.state.lock:
+            self.agents.instance_terminated(instance_id)
+            container_instances.instance_terminated(self.state, instance_id)
+
+    # --- scenario controls --------------------------------------------------------------
+    def set_agent_behaviour(
+        self,
+        behaviour: AgentBehaviour,
+        *,
+        image_id: str | None = None,
+        instance_id: str | None = None,
+    ) -> None:
+        """Per AMI, per instance, or (neither given) the default for every instance."""
+        if image_id is not None:
+            self.agents.by_image[image_id] = behaviour
+        elif instance_id is not None:
+            self.agents.by_instance[instance_id] = behaviour
+        else:
+            self.agents.default = behaviour
+
+    def set_default_cluster(self, name: str) -> None:
+        """The cluster agents join when the user data names none."""
+        self.agents.default_cluster = name
+
+    def disconnect_agent(self, instance_id: str, for_seconds: float = math.inf) -> bool:
+        with self.state.lock:
+            return self.agents.disconnect(instance_id, for_seconds)
+
+    def reconnect_agent(self, instance_id: str) -> bool:
+        with self.state.lock:
+            return self.agents.reconnect(instance_id)
+
+    def set_service_stop_profile(self, cluster: str, service: str, profile: StopProfile) -> None:
+        """Deregistration delay and stop time of the service's tasks (applies to later stops)."""
+        with self.state.lock:
+            svc = self.state.service(self.state.cluster(cluster), service)
+            if svc is None:
+                raise KeyError(f"no service {service} in cluster {cluster}")
+            svc.stop_profile = profile
+
+    # --- read API for the harness -------------------------------------------------------
+    def container_instance_for(self, ec2_instance_id: str) -> harness.ContainerInstanceView | None:
+        return harness.container_instance_for(self.state, ec2_instance_id)
+
+    def tasks_on_instance(
+        self, ec2_instance_id: str, *, include_stopped: bool = False
+    ) -> list[harness.TaskView]:
+        return harness.tasks_on_instance(self.state, ec2_instance_id, include_stopped=include_stopped)
+
+    def task_stops(self) -> list[TaskStop]:
+        """Every task stop so far, oldest first, with its cause."""
+        return list(self.state.stop_log)
+
+    def service_health(self) -> list[harness.ServiceHealth]:
+        return harness.service_health(self.state)
+
+    def _instance_changed(self, ci: ContainerInstance) -> None:
+        self.scheduler.request_cluster(ci.cluster)

@@ -1,0 +1,82 @@
+"""ECS events to EventBridge, in the shapes of the documented samples.
+
+Shapes: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_events.html,
+https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html and
+https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_events.html
+(the samples are in aws-sample-events/ecs_*.json). ECS events are durable
+(https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ecs.html), so nothing here ever
+drops one. `detail.version` is the resource's version, incremented on every state change;
+Service Action events carry no version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import serialize
+from .model import ContainerInstance, Service, Task
+from .state import EcsState
+
+CAPABILITIES = (
+    "com.amazonaws.ecs.capability.logging-driver.awslogs",
+    "com.amazonaws.ecs.capability.logging-driver.json-file",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.44",
+    "com.amazonaws.ecs.capability.task-iam-role",
+    "com.amazonaws.ecs.capability.ecr-auth",
+)
+
+
+def _envelope(state: EcsState, detail_type: str, resource: str, detail: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": state.new_uuid(),
+        "detail-type": detail_type,
+        "source": "aws.ecs",
+        "account": state.account_id,
+        "time": state.now_dt().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": state.region,
+        "resources": [resource],
+        "detail": detail,
+    }
+
+
+def container_instance_changed(state: EcsState, ci: ContainerInstance) -> None:
+    """Bump the container instance's version and emit its state change."""
+    ci.version += 1
+    ci.updated_at = state.now()
+    detail = {
+        "agentConnected": ci.agent_connected,
+        "attributes": [{"name": name} for name in CAPABILITIES] + [dict(a) for a in ci.attributes],
+        "clusterArn": state.arn(f"cluster/{ci.cluster}"),
+        "containerInstanceArn": ci.arn,
+        "ec2InstanceId": ci.ec2_instance_id,
+        "registeredResources": serialize.registered_resources(ci),
+        "remainingResources": serialize.remaining_resources(ci),
+        "status": ci.status,
+        "version": ci.version,
+        "versionInfo": dict(serialize.AGENT_VERSION_INFO),
+        "updatedAt": serialize.as_iso_millis(ci.updated_at),
+    }
+    state.emit_event(_envelope(state, "ECS Container Instance State Change", ci.arn, detail))
+
+
+def task_changed(state: EcsState, task: Task) -> None:
+    """Bump the task's version and emit its state change."""
+    task.version += 1
+    task.updated_at = state.now()
+    detail = serialize.task(state, task, serialize.as_iso_millis)
+    detail.pop("attachments")  # bridge-mode EC2 tasks have none (see the 2020 EC2 sample)
+    state.emit_event(_envelope(state, "ECS Task State Change", task.arn, detail))
+
+
+def service_action(
+    state: EcsState, svc: Service, event_type: str, event_name: str, **extra: Any
+) -> None:
+    detail: dict[str, Any] = {
+        "eventType": event_type,
+        "eventName": event_name,
+        "clusterArn": state.arn(f"cluster/{svc.cluster}"),
+    }
+    detail.update(extra)
+    detail["createdAt"] = serialize.as_iso_millis(state.now())
+    state.emit_event(_envelope(state, "ECS Service Action", svc.arn, detail))

@@ -1,0 +1,185 @@
+"""The simulated ECS resources as plain records; the behaviour lives in the other modules.
+
+Status values follow the API reference: container instance status
+(https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerInstance.html) and the
+task lifecycle (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+# Task lastStatus values in lifecycle order.
+STARTING_STATES = ("PROVISIONING", "PENDING", "ACTIVATING")
+STOPPING_STATES = ("DEACTIVATING", "STOPPING", "DEPROVISIONING")
+RUNNING = "RUNNING"
+STOPPED = "STOPPED"
+
+
+class StopCause(Enum):
+    """Why a task was stopped; the harness checks invariants against these."""
+
+    USER = "user"  # StopTask
+    DRAINING = "container instance draining"
+    DEPLOYMENT = "service deployment"
+    SCALE_IN = "service scale-in"
+    SERVICE_DELETED = "service deleted"
+    INSTANCE_TERMINATED = "instance termination"
+    FORCED_DEREGISTRATION = "forced deregistration"
+
+
+@dataclass
+class Cluster:
+    name: str
+    arn: str
+    status: str = "ACTIVE"
+    tags: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class TaskDefinition:
+    family: str
+    revision: int
+    arn: str
+    cpu: int  # CPU units the task reserves on the instance
+    memory: int  # MiB the task reserves on the instance
+    stop_timeout_s: float  # longest container stopTimeout (ECS default 30 s)
+    registered_at: float
+    body: dict[str, Any]  # the request members, echoed in DescribeTaskDefinition
+    status: str = "ACTIVE"
+
+
+@dataclass
+class ContainerInstance:
+    id: str
+    arn: str
+    cluster: str
+    ec2_instance_id: str
+    registered_cpu: int
+    registered_memory: int
+    registered_at: float
+    attributes: list[dict[str, str]]
+    status: str = "ACTIVE"
+    status_reason: str | None = None
+    agent_connected: bool = True
+    version: int = 1
+    used_cpu: int = 0
+    used_memory: int = 0
+    running_tasks: int = 0
+    pending_tasks: int = 0
+    updated_at: float = 0.0
+    # Tasks whose next transition waits for the agent to reconnect.
+    parked: list[str] = field(default_factory=list)
+
+    def can_place(self) -> bool:
+        return self.status == "ACTIVE" and self.agent_connected
+
+    def fits(self, cpu: int, memory: int) -> bool:
+        return (
+            self.registered_cpu - self.used_cpu >= cpu
+            and self.registered_memory - self.used_memory >= memory
+        )
+
+
+@dataclass
+class Task:
+    id: str
+    arn: str
+    cluster: str
+    task_definition: TaskDefinition
+    container_instance_id: str
+    ec2_instance_id: str
+    availability_zone: str
+    group: str
+    started_by: str | None
+    created_at: float
+    service: str | None = None
+    deployment_id: str | None = None
+    last_status: str = "PROVISIONING"
+    desired_status: str = RUNNING
+    version: int = 1
+    container_ids: list[str] = field(default_factory=list)
+    pull_started_at: float | None = None
+    pull_stopped_at: float | None = None
+    started_at: float | None = None
+    connectivity_at: float | None = None
+    stopping_at: float | None = None
+    execution_stopped_at: float | None = None
+    stopped_at: float | None = None
+    stopped_reason: str | None = None
+    stop_code: str | None = None
+    stop_cause: StopCause | None = None
+    updated_at: float = 0.0
+    timer: object | None = None  # the clock handle of the next lifecycle step
+    # Seconds each stop phase takes, fixed when the stop is requested.
+    stop_plan: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    @property
+    def holds_resources(self) -> bool:
+        return self.last_status != STOPPED
+
+
+@dataclass
+class Deployment:
+    id: str
+    task_definition: TaskDefinition
+    created_at: float
+    updated_at: float
+    status: str = "PRIMARY"
+    rollout_state: str = "IN_PROGRESS"
+    rollout_state_reason: str = "ECS deployment ecs-svc in progress."
+    failed_tasks: int = 0
+
+
+@dataclass
+class StopProfile:
+    """How long a task takes to stop: the target group's deregistration delay (spent in
+    DEACTIVATING) plus the containers' stop time (spent in STOPPING, at most stopTimeout)."""
+
+    deregistration_delay_s: float = 0.0
+    stop_timeout_s: float | None = None  # None: the task definition's stopTimeout
+
+
+@dataclass
+class Service:
+    name: str
+    arn: str
+    cluster: str
+    task_definition: TaskDefinition
+    desired_count: int
+    scheduling_strategy: str  # REPLICA | DAEMON
+    minimum_healthy_percent: int
+    maximum_percent: int
+    created_at: float
+    placement_strategy: list[dict[str, str]]
+    load_balancers: list[dict[str, Any]]
+    tags: list[dict[str, str]]
+    deployments: list[Deployment] = field(default_factory=list)
+    status: str = "ACTIVE"
+    events: list[dict[str, Any]] = field(default_factory=list)
+    task_ids: set[str] = field(default_factory=set)  # tasks not yet STOPPED
+    stop_profile: StopProfile = field(default_factory=StopProfile)
+    steady: bool = False
+    scheduled: object | None = None  # the pending scheduler run, if any
+    last_placement_failure: float | None = None
+
+    @property
+    def primary(self) -> Deployment:
+        return self.deployments[0]
+
+
+@dataclass(frozen=True)
+class TaskStop:
+    """One entry of the stop log: who stopped which task, when, and why."""
+
+    at: float
+    task_arn: str
+    cluster: str
+    ec2_instance_id: str
+    service: str | None
+    group: str
+    cause: StopCause
+    reason: str
+    last_status_when_requested: str

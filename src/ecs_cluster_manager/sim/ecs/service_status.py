@@ -1,0 +1,97 @@
+"""What a service reports: counts, deployments, its `events` list and Service Action events.
+
+Service event messages follow "Amazon ECS service event messages"
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html):
+newest first, e.g. "(service web) has reached a steady state.". Steady state means one
+deployment whose running count equals the desired count with nothing pending; it is reported
+with SERVICE_STEADY_STATE (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_events.html)
+each time the service becomes steady (AWS also repeats it periodically; the simulator does not).
+"""
+
+from __future__ import annotations
+
+from . import events, placement
+from .model import RUNNING, STARTING_STATES, Service, Task
+from .state import ClusterIndex, EcsState
+
+MAX_EVENTS = 100
+
+
+def counts(svc: Service, index: ClusterIndex, deployment_id: str | None = None) -> tuple[int, int]:
+    """(runningCount, pendingCount) over tasks whose desired status is RUNNING."""
+    running = pending = 0
+    for task_id in svc.task_ids:
+        t = index.tasks.get(task_id)
+        if t is None or t.desired_status != RUNNING:
+            continue
+        if deployment_id is not None and t.deployment_id != deployment_id:
+            continue
+        if t.last_status == RUNNING:
+            running += 1
+        elif t.last_status in STARTING_STATES:
+            pending += 1
+    return running, pending
+
+
+def add_event(state: EcsState, svc: Service, message: str) -> None:
+    svc.events.insert(0, {"id": state.new_uuid(), "createdAt": state.now(), "message": message})
+    del svc.events[MAX_EVENTS:]
+
+
+def note_started(state: EcsState, svc: Service, task: Task) -> None:
+    svc.steady = False
+    add_event(state, svc, f"(service {svc.name}) has started 1 tasks: (task {task.id}).")
+
+
+def note_stopped(state: EcsState, svc: Service, task: Task) -> None:
+    svc.steady = False
+    add_event(state, svc, f"(service {svc.name}) has stopped 1 running tasks: (task {task.id}).")
+
+
+def placement_failed(state: EcsState, svc: Service, index: ClusterIndex) -> None:
+    definition = svc.primary.task_definition
+    reason = placement.shortfall_reason(index.instances.values(), definition)
+    add_event(
+        state,
+        svc,
+        f"(service {svc.name}) was unable to place a task because no container instance met "
+        f"all of its requirements. Reason: {reason}.",
+    )
+    arns = [ci.arn for ci in index.instances.values() if ci.status == "ACTIVE"][:10]
+    events.service_action(
+        state, svc, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE", containerInstanceArns=arns, reason=reason
+    )
+
+
+def settle(state: EcsState, svc: Service, index: ClusterIndex) -> None:
+    """After a scheduler run: retire drained deployments, then report a new steady state."""
+    live_deployments = {index.tasks[i].deployment_id for i in svc.task_ids if i in index.tasks}
+    now = state.now()
+    for old in svc.deployments[1:]:
+        if old.id not in live_deployments:
+            svc.deployments.remove(old)
+            svc.primary.updated_at = now
+    if svc.status == "DRAINING":
+        if not svc.task_ids:
+            svc.status = "INACTIVE"
+        return
+    running, pending = counts(svc, index)
+    draining = any(
+        (ci := index.instances.get(index.tasks[i].container_instance_id)) is None
+        or ci.status != "ACTIVE"
+        for i in svc.task_ids
+        if i in index.tasks and index.tasks[i].desired_status == RUNNING
+    )
+    steady = (
+        len(svc.deployments) == 1 and running == svc.desired_count and pending == 0 and not draining
+    )
+    if steady and not svc.steady:
+        primary = svc.primary
+        if primary.rollout_state != "COMPLETED":
+            primary.rollout_state = "COMPLETED"
+            primary.rollout_state_reason = f"ECS deployment {primary.id} completed."
+            primary.updated_at = now
+            add_event(state, svc, f"(service {svc.name}) (deployment {primary.id}) deployment completed.")
+        add_event(state, svc, f"(service {svc.name}) has reached a steady state.")
+        events.service_action(state, svc, "INFO", "SERVICE_STEADY_STATE")
+    svc.steady = steady

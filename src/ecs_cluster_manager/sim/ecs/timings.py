@@ -1,0 +1,23 @@
+"""How long the simulated ECS takes to do things, in virtual seconds (all configurable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class EcsTimings:
+    # Start: PROVISIONING -> PENDING -> ACTIVATING -> RUNNING.
+    provisioning_s: float = 1.0
+    pending_s: float = 3.0  # image pull and container start
+    activating_s: float = 1.0
+    # Stop: DEACTIVATING and STOPPING take the stop profile's time; then this.
+    deprovisioning_s: float = 1.0
+    # The service scheduler coalesces every trigger within this window into one run.
+    scheduler_delay_s: float = 1.0
+    # A service that cannot place tasks reports it at most this often (as ECS throttles it).
+    placement_failure_report_s: float = 300.0
+    # STOPPED tasks stay visible to List/DescribeTasks for this long.
+    stopped_task_retention_s: float = 3600.0
+    # Default stop time of a container (ECS_CONTAINER_STOP_TIMEOUT default).
+    default_stop_timeout_s: float = 30.0
