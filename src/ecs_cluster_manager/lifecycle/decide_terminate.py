@@ -84,16 +84,25 @@ def _standalone_to_stop(obs: TerminateObservation, config: Config) -> tuple[str,
 def _wait(obs: TerminateObservation, config: Config, reason: str, actions: list[Action]) -> Decision:
     if heartbeat_due(obs.waited_s, obs.from_sweep, config):
         actions.append(Heartbeat())
-    starting = any(isinstance(a, RecordDrainStart | SetDraining) for a in actions)
+    starting = obs.record is None or any(isinstance(a, SetDraining) for a in actions)
     decision = "drain-started" if starting else "wait"
     return Decision(decision, reason, tuple(actions), _blocking(obs))
 
 
 def _start(obs: TerminateObservation, ci: ContainerInstance) -> list[Action]:
+    """Record the services on the instance, then drain it.
+
+    A task placed while the drain was being started (between our ListTasks and DRAINING) belongs
+    to a service the record may lack: any live task of an unrecorded service extends the record.
+    """
     actions: list[Action] = []
-    if obs.record is None:
-        services = frozenset(t.service for t in obs.live_tasks if t.service)
-        actions.append(RecordDrainStart(DrainRecord(obs.now, services, ci.arn)))
+    seen = frozenset(t.service for t in obs.live_tasks if t.service)
+    record = obs.record
+    if record is None:
+        actions.append(RecordDrainStart(DrainRecord(obs.now, seen, ci.arn)))
+    elif not record.overflow and not seen <= record.services:
+        extended = DrainRecord(record.started_at, record.services | seen, ci.arn)
+        actions.append(RecordDrainStart(extended))
     if ci.status == "ACTIVE":
         actions.append(SetDraining(ci.arn))
     return actions
@@ -112,7 +121,7 @@ def decide_terminate(obs: TerminateObservation, config: Config) -> Decision:
         reason = f"drain timeout {config.drain_timeout_s}s passed"
         return Decision(result.lower(), reason, (Complete(result),), _blocking(obs))
     actions = _start(obs, ci)
-    if actions:
+    if obs.record is None or any(isinstance(a, SetDraining) for a in actions):
         return _wait(obs, config, "drain started", actions)
     if obs.live_tasks or not obs.tasks_complete:
         stop = _standalone_to_stop(obs, config)
