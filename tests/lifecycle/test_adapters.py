@@ -65,6 +65,15 @@ def waiting(stubs: Stubs, state: str) -> None:
         {"InstanceIds": ["i-1"]})
 
 
+def swept(stubs: Stubs, state: str) -> None:
+    stubs.add("autoscaling", "describe_auto_scaling_groups", {"AutoScalingGroups": [{
+        "AutoScalingGroupName": ASG, "MinSize": 1, "MaxSize": 4, "DesiredCapacity": 2, "DefaultCooldown": 300,
+        "AvailabilityZones": ["us-east-1a"], "HealthCheckType": "EC2", "CreatedTime": LAUNCHED,
+        "Instances": [{"InstanceId": "i-1", "AvailabilityZone": "us-east-1a", "LifecycleState": state,
+                       "HealthStatus": "Healthy", "ProtectedFromScaleIn": False}]}]},
+        {"AutoScalingGroupNames": [ASG]})
+
+
 def instance(stubs: Stubs, tags: dict[str, str] | None = None) -> None:
     stubs.add("ec2", "describe_instances", {"Reservations": [{"Instances": [{
         "InstanceId": "i-1", "State": {"Name": "running", "Code": 16}, "LaunchTime": LAUNCHED,
@@ -117,12 +126,7 @@ def test_launch_continue_calls(stubs: Stubs) -> None:
 
 
 def test_launch_abandon_tolerates_no_signal_expected_and_no_active_action(stubs: Stubs) -> None:
-    stubs.add("autoscaling", "describe_auto_scaling_groups", {"AutoScalingGroups": [{
-        "AutoScalingGroupName": ASG, "MinSize": 1, "MaxSize": 4, "DesiredCapacity": 2, "DefaultCooldown": 300,
-        "AvailabilityZones": ["us-east-1a"], "HealthCheckType": "EC2", "CreatedTime": LAUNCHED,
-        "Instances": [{"InstanceId": "i-1", "AvailabilityZone": "us-east-1a", "LifecycleState": "Pending:Wait",
-                       "HealthStatus": "Healthy", "ProtectedFromScaleIn": False}]}]},
-        {"AutoScalingGroupNames": [ASG]})
+    swept(stubs, "Pending:Wait")
     stubs.error("ec2", "describe_instances", "InvalidInstanceID.NotFound", "The instance ID 'i-1' does not exist",
                 {"InstanceIds": ["i-1"]})
     stubs.error("cloudformation", "signal_resource", "ValidationError", "Stack is in UPDATE_COMPLETE state",
@@ -170,12 +174,7 @@ def test_terminate_continue_calls(stubs: Stubs) -> None:
 
 
 def test_terminate_heartbeat_and_standalone_stop_calls(stubs: Stubs) -> None:
-    stubs.add("autoscaling", "describe_auto_scaling_groups", {"AutoScalingGroups": [{
-        "AutoScalingGroupName": ASG, "MinSize": 1, "MaxSize": 4, "DesiredCapacity": 2, "DefaultCooldown": 300,
-        "AvailabilityZones": ["us-east-1a"], "HealthCheckType": "EC2", "CreatedTime": LAUNCHED,
-        "Instances": [{"InstanceId": "i-1", "AvailabilityZone": "us-east-1a", "LifecycleState": "Terminating:Wait",
-                       "HealthStatus": "Healthy", "ProtectedFromScaleIn": False}]}]},
-        {"AutoScalingGroupNames": [ASG]})
+    swept(stubs, "Terminating:Wait")
     instance(stubs, drained_record(T0))
     container_instance(stubs, "DRAINING", running=1)
     tasks(stubs, "RUNNING", "RUNNING", group="family:batch")
