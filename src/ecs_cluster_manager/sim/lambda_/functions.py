@@ -1,0 +1,97 @@
+"""Lambda functions: configuration and code, loaded from an importable module or a zip.
+
+The handler string is `module.path.function` ("Define Lambda function handler in Python",
+https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html). Code given as a zip is
+extracted once to a private directory that is on `sys.path` while the function loads, as the
+runtime puts the deployment package on the path.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import io
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecs_cluster_manager.sim.errors import AwsError
+
+Handler = Callable[[Any, Any], Any]
+
+
+@dataclass
+class Function:
+    name: str
+    arn: str
+    handler: str
+    role: str = ""
+    runtime: str = "python3.12"
+    timeout_s: int = 3
+    memory_mb: int = 128
+    environment: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+    zip_bytes: bytes | None = None
+    last_modified: str = ""
+    _loaded: Handler | None = None
+    _code_dir: str | None = None
+
+    def configuration(self) -> dict[str, Any]:
+        """The FunctionConfiguration shape of GetFunction/CreateFunction."""
+        config: dict[str, Any] = {
+            "FunctionName": self.name, "FunctionArn": self.arn, "Runtime": self.runtime,
+            "Role": self.role, "Handler": self.handler, "Timeout": self.timeout_s,
+            "MemorySize": self.memory_mb, "Description": self.description,
+            "CodeSize": len(self.zip_bytes or b""), "LastModified": self.last_modified,
+            "Version": "$LATEST", "State": "Active", "PackageType": "Zip",
+        }
+        if self.environment:
+            config["Environment"] = {"Variables": dict(self.environment)}
+        return config
+
+    def reset_code(self) -> None:
+        self._loaded = None
+        self._code_dir = None
+
+    def load(self) -> Handler:
+        """The handler callable, imported on first use (a cold start) and kept warm."""
+        if self._loaded is None:
+            self._loaded = self._import()
+        return self._loaded
+
+    def _import(self) -> Handler:
+        module_name, _, attribute = self.handler.rpartition(".")
+        if not module_name:
+            raise AwsError("InvalidParameterValueException",
+                           f"Bad handler '{self.handler}': expected module.function")
+        if self.zip_bytes is None:
+            module = importlib.import_module(module_name)
+        else:
+            module = self._import_from_zip(module_name)
+        handler = getattr(module, attribute, None)
+        if not callable(handler):
+            raise ImportError(f"Handler '{attribute}' missing on module '{module_name}'")
+        return handler  # type: ignore[no-any-return]
+
+    def _import_from_zip(self, module_name: str) -> Any:
+        if self._code_dir is None:
+            self._code_dir = tempfile.mkdtemp(prefix=f"ecm-sim-{self.name}-")
+            with zipfile.ZipFile(io.BytesIO(self.zip_bytes or b"")) as archive:
+                archive.extractall(self._code_dir)
+        path = Path(self._code_dir, *module_name.split("."))
+        source = path.with_suffix(".py") if path.with_suffix(".py").exists() else path / "__init__.py"
+        unique = f"_ecm_sim_{self.name.replace('-', '_')}_{module_name.replace('.', '_')}"
+        spec = importlib.util.spec_from_file_location(unique, source)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"No module named '{module_name}' in the deployment package")
+        module = importlib.util.module_from_spec(spec)
+        sys.path.insert(0, self._code_dir)
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            sys.path.remove(self._code_dir)
+        return module
