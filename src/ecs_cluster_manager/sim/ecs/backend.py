@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ecs_cluster_manager.sim.errors import AwsError
+from ecs_cluster_manager.sim.backend import not_modelled
 
 from . import (
     clusters,
@@ -82,9 +82,7 @@ class EcsBackend:
     def handle(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         fn = self._operations.get(operation)
         if fn is None:
-            raise AwsError(
-                "InvalidAction", f"The simulated ECS does not implement {operation}.", http_status=400
-            )
+            raise not_modelled("ecs", operation)
         with self.state.lock:
             return fn(params)
 

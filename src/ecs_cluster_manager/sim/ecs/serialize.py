@@ -146,7 +146,6 @@ def task(state: EcsState, t: Task, stamp: Stamp) -> dict[str, Any]:
         "attributes": [{"name": "ecs.cpu-architecture", "value": "x86_64"}],
         "availabilityZone": t.availability_zone,
         "clusterArn": state.arn(f"cluster/{t.cluster}"),
-        "connectivity": "CONNECTED",
         "containerInstanceArn": state.arn(f"container-instance/{t.cluster}/{t.container_instance_id}"),
         "containers": containers(state, t),
         "cpu": str(t.task_definition.cpu),
@@ -163,6 +162,8 @@ def task(state: EcsState, t: Task, stamp: Stamp) -> dict[str, Any]:
         "version": t.version,
         "updatedAt": stamp(t.updated_at or t.created_at),
     }
+    if t.connectivity_at is not None:
+        out["connectivity"] = "CONNECTED"
     if t.started_by:
         out["startedBy"] = t.started_by
     if t.stopped_reason is not None:

@@ -1,0 +1,68 @@
+"""The ECS backend behind real boto3 clients, wired into the simulated account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from botocore.exceptions import ClientError
+
+from ecs_cluster_manager.sim import SimAccount
+from ecs_cluster_manager.sim.ecs import EcsBackend, StopCause
+
+USER_DATA = "IyEvYmluL2Jhc2gKZWNobyBFQ1NfQ0xVU1RFUj1wcm9kID4+IC9ldGMvZWNzL2Vjcy5jb25maWcK"
+
+
+@pytest.fixture
+def account() -> Iterator[SimAccount]:
+    acct = SimAccount(check_responses=True)
+    yield acct
+    acct.close()
+
+
+def _ecs(account: SimAccount) -> EcsBackend:
+    assert isinstance(account.ecs, EcsBackend)
+    return account.ecs
+
+
+def test_drain_through_boto3(account: SimAccount) -> None:
+    ec2, ecs = account.client("ec2"), account.client("ecs")
+    _ecs(account).set_default_cluster("prod")
+    ecs.create_cluster(clusterName="prod")
+    reservation = ec2.run_instances(ImageId="ami-12345678", InstanceType="m5.large",
+                                    MinCount=4, MaxCount=4, UserData=USER_DATA)
+    ids = [i["InstanceId"] for i in reservation["Instances"]]
+    account.clock.run_for(120)
+    ecs.register_task_definition(
+        family="web", containerDefinitions=[{"name": "web", "image": "nginx", "memory": 256}]
+    )
+    ecs.create_service(cluster="prod", serviceName="web", taskDefinition="web", desiredCount=6)
+    account.clock.run_for(120)
+    pages = ecs.get_paginator("list_container_instances").paginate(
+        cluster="prod", PaginationConfig={"PageSize": 3}
+    )
+    assert sum(len(p["containerInstanceArns"]) for p in pages) == 4
+    arn = ecs.list_container_instances(cluster="prod", filter=f"ec2InstanceId == '{ids[0]}'")[
+        "containerInstanceArns"
+    ]
+    assert len(arn) == 1
+    ecs.update_container_instances_state(cluster="prod", containerInstances=arn, status="DRAINING")
+    account.clock.run_for(300)
+    assert ecs.list_tasks(cluster="prod", containerInstance=arn[0])["taskArns"] == []
+    (svc,) = ecs.describe_services(cluster="prod", services=["web"])["services"]
+    assert svc["runningCount"] == 6 and len(svc["deployments"]) == 1
+    assert svc["events"][0]["message"] == "(service web) has reached a steady state."
+    ec2.terminate_instances(InstanceIds=[ids[0]])
+    account.clock.run_for(60)
+    assert all(s.cause is StopCause.DRAINING for s in _ecs(account).task_stops())
+
+
+def test_errors_arrive_as_client_errors(account: SimAccount) -> None:
+    ecs = account.client("ecs")
+    with pytest.raises(ClientError) as err:
+        ecs.describe_services(cluster="nope", services=["web"])
+    assert err.value.response["Error"]["Code"] == "ClusterNotFoundException"
+    ecs.create_cluster(clusterName="prod")
+    with pytest.raises(ClientError) as err:
+        ecs.list_container_instances(cluster="prod", filter="ec2InstanceId ~= x")
+    assert err.value.response["Error"]["Code"] == "InvalidParameterException"
