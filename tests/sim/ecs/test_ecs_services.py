@@ -26,6 +26,14 @@ def _health(w: World, name: str = "web") -> tuple[int, int]:
     return h.running_count + h.pending_count, h.running_count
 
 
+def _recount(w: World, name: str = "web") -> tuple[int, int]:
+    """The same as _health, counted the slow way from every task (checks the tally)."""
+    tasks = [t for i in w.ec2.instances for t in w.ecs.tasks_on_instance(i)
+             if t.service == name and t.desired_status == "RUNNING"]
+    running = sum(1 for t in tasks if t.last_status == "RUNNING")
+    return len(tasks), running
+
+
 def _drain(w: World, *instances: str) -> None:
     w.call("UpdateContainerInstancesState", cluster="prod",
            containerInstances=[w.ci_arn(i) for i in instances], status="DRAINING")
@@ -277,6 +285,7 @@ def test_drain_stays_within_deployment_limits(
     for _ in range(300):
         w.clock.advance(1)
         wanted, running = _health(w)
+        assert (wanted, running) == _recount(w)
         assert wanted <= ceiling
         assert running >= floor
     blocked = ceiling == desired and floor == desired

@@ -82,7 +82,7 @@ def service_health(state: EcsState) -> list[ServiceHealth]:
     out = []
     for index in state.clusters.values():
         for svc in index.services.values():
-            running, pending = service_status.counts(svc, index)
+            running, pending = service_status.counts(svc)
             desired = svc.desired_count
             out.append(ServiceHealth(
                 cluster=svc.cluster,

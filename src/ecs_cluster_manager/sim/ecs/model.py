@@ -115,6 +115,8 @@ class Task:
     timer: object | None = None  # the clock handle of the next lifecycle step
     # Seconds each stop phase takes, fixed when the stop is requested.
     stop_plan: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    # Where the task counts in its service's tally: (deployment id, 0 running | 1 pending).
+    tally_key: tuple[str, int] | None = None
 
     @property
     def holds_resources(self) -> bool:
@@ -164,6 +166,8 @@ class Service:
     steady: bool = False
     scheduled: object | None = None  # the pending scheduler run, if any
     last_placement_failure: float | None = None
+    # Per deployment: [running, pending] among tasks whose desired status is RUNNING.
+    tally: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def primary(self) -> Deployment:

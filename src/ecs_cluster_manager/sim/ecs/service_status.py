@@ -11,26 +11,18 @@ each time the service becomes steady (AWS also repeats it periodically; the simu
 from __future__ import annotations
 
 from . import events, placement
-from .model import RUNNING, STARTING_STATES, Service, Task
+from .model import RUNNING, Service, Task
 from .state import ClusterIndex, EcsState
 
 MAX_EVENTS = 100
 
 
-def counts(svc: Service, index: ClusterIndex, deployment_id: str | None = None) -> tuple[int, int]:
+def counts(svc: Service, deployment_id: str | None = None) -> tuple[int, int]:
     """(runningCount, pendingCount) over tasks whose desired status is RUNNING."""
-    running = pending = 0
-    for task_id in svc.task_ids:
-        t = index.tasks.get(task_id)
-        if t is None or t.desired_status != RUNNING:
-            continue
-        if deployment_id is not None and t.deployment_id != deployment_id:
-            continue
-        if t.last_status == RUNNING:
-            running += 1
-        elif t.last_status in STARTING_STATES:
-            pending += 1
-    return running, pending
+    if deployment_id is not None:
+        running, pending = svc.tally.get(deployment_id, (0, 0))
+        return running, pending
+    return (sum(t[0] for t in svc.tally.values()), sum(t[1] for t in svc.tally.values()))
 
 
 def add_event(state: EcsState, svc: Service, message: str) -> None:
@@ -70,12 +62,13 @@ def settle(state: EcsState, svc: Service, index: ClusterIndex) -> None:
     for old in svc.deployments[1:]:
         if old.id not in live_deployments:
             svc.deployments.remove(old)
+            svc.tally.pop(old.id, None)
             svc.primary.updated_at = now
     if svc.status == "DRAINING":
         if not svc.task_ids:
             svc.status = "INACTIVE"
         return
-    running, pending = counts(svc, index)
+    running, pending = counts(svc)
     draining = any(
         (ci := index.instances.get(index.tasks[i].container_instance_id)) is None
         or ci.status != "ACTIVE"

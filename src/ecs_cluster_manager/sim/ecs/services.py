@@ -163,7 +163,7 @@ def describe(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def as_dict(svc: Service, index: ClusterIndex, *, include_tags: bool) -> dict[str, Any]:
-    running, pending = service_status.counts(svc, index)
+    running, pending = service_status.counts(svc)
     out: dict[str, Any] = {
         "serviceArn": svc.arn,
         "serviceName": svc.name,
@@ -182,7 +182,7 @@ def as_dict(svc: Service, index: ClusterIndex, *, include_tags: bool) -> dict[st
             "minimumHealthyPercent": svc.minimum_healthy_percent,
         },
         "deployments": [
-            serialize.deployment(svc, d, *service_status.counts(svc, index, d.id))
+            serialize.deployment(svc, d, *service_status.counts(svc, d.id))
             for d in svc.deployments
         ],
         "events": [

@@ -63,6 +63,7 @@ def place(
     ci.pending_tasks += 1
     index.tasks[task_id] = task
     state.tasks_by_instance.setdefault(ci.id, {})[task_id] = task
+    retally(state, task)
     events.task_changed(state, task)
     events.container_instance_changed(state, ci)  # available CPU and memory changed
     _schedule(state, task, state.timings.provisioning_s)
@@ -120,6 +121,29 @@ def _record_stop(state: EcsState, task: Task, cause: StopCause, reason: str) -> 
     task.stop_cause = cause
     task.stopped_reason = reason
     task.stopping_at = state.now()
+    retally(state, task)
+
+
+def retally(state: EcsState, task: Task) -> None:
+    """Keep the service's running/pending counts current, so DescribeServices is O(1)."""
+    if task.service is None or task.deployment_id is None:
+        return
+    index = state.clusters.get(task.cluster)
+    svc = index.services.get(task.service) if index else None
+    if svc is None:
+        return
+    key: tuple[str, int] | None = None
+    if task.desired_status == RUNNING and task.last_status == RUNNING:
+        key = (task.deployment_id, 0)
+    elif task.desired_status == RUNNING and task.last_status in STARTING_STATES:
+        key = (task.deployment_id, 1)
+    if key == task.tally_key:
+        return
+    if task.tally_key is not None:
+        svc.tally[task.tally_key[0]][task.tally_key[1]] -= 1
+    if key is not None:
+        svc.tally.setdefault(key[0], [0, 0])[key[1]] += 1
+    task.tally_key = key
 
 
 def resume_parked(state: EcsState, ci: ContainerInstance) -> None:
@@ -196,6 +220,7 @@ def _enter(state: EcsState, task: Task, status: str) -> None:
     else:
         _schedule_next(state, task)
     if task.service is not None:
+        retally(state, task)
         state.on_service_task_changed(task)
 
 
