@@ -406,3 +406,12 @@ def test_every_checkov_skip_is_justified(resources: dict[str, Any]) -> None:
         for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
             assert skip["id"].startswith("CKV_"), logical_id
             assert len(skip["comment"].split()) >= 8, f"{logical_id} {skip['id']}: say why"
+
+
+@pytest.mark.parametrize(
+    ("role", "service"),
+    [("EcsInstanceRole", "ec2.amazonaws.com"), ("LifecycleFunctionRole", "lambda.amazonaws.com")],
+)
+def test_roles_trust_only_their_service(resources: dict[str, Any], role: str, service: str) -> None:
+    [statement] = resources[role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement == {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
