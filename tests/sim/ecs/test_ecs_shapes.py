@@ -145,3 +145,19 @@ def test_container_instance_event_versions_increase_per_instance(cluster: World)
     described = w.call("DescribeContainerInstances", cluster="prod", containerInstances=list(versions))
     for ci in described["containerInstances"]:
         assert ci["version"] == versions[ci["containerInstanceArn"]][-1]
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="shared sample events not mounted")
+def test_deployment_events_follow_the_samples(cluster: World) -> None:
+    w = cluster
+    w.register_web()
+    w.call("CreateService", cluster="prod", serviceName="web", taskDefinition="web", desiredCount=2)
+    w.clock.advance(60)
+    w.call("UpdateService", cluster="prod", service="web", forceNewDeployment=True)
+    w.clock.advance(120)
+    sample = _sample("ecs_deployment_state_change.json")
+    names = []
+    for event in w.events_of("ECS Deployment State Change"):
+        assert set(event["detail"]) == set(sample["detail"])
+        names.append(event["detail"]["eventName"])
+    assert names == ["SERVICE_DEPLOYMENT_IN_PROGRESS", "SERVICE_DEPLOYMENT_COMPLETED"] * 2

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import serialize
-from .model import ContainerInstance, Service, Task
+from .model import ContainerInstance, Deployment, Service, Task
 from .state import EcsState
 
 CAPABILITIES = (
@@ -80,3 +80,16 @@ def service_action(
     detail.update(extra)
     detail["createdAt"] = serialize.as_iso_millis(state.now())
     state.emit_event(_envelope(state, "ECS Service Action", svc.arn, detail))
+
+
+def deployment_changed(state: EcsState, svc: Service, deployment: Deployment, event_name: str) -> None:
+    """ECS Deployment State Change (SERVICE_DEPLOYMENT_IN_PROGRESS / _COMPLETED),
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html."""
+    detail = {
+        "eventType": "INFO",
+        "eventName": event_name,
+        "deploymentId": deployment.id,
+        "updatedAt": state.now_dt().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "reason": deployment.rollout_state_reason,
+    }
+    state.emit_event(_envelope(state, "ECS Deployment State Change", svc.arn, detail))

@@ -85,6 +85,7 @@ def settle(state: EcsState, svc: Service, index: ClusterIndex) -> None:
             primary.rollout_state_reason = f"ECS deployment {primary.id} completed."
             primary.updated_at = now
             add_event(state, svc, f"(service {svc.name}) (deployment {primary.id}) deployment completed.")
+            events.deployment_changed(state, svc, primary, "SERVICE_DEPLOYMENT_COMPLETED")
         add_event(state, svc, f"(service {svc.name}) has reached a steady state.")
         events.service_action(state, svc, "INFO", "SERVICE_STEADY_STATE")
     svc.steady = steady

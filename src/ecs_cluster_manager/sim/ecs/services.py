@@ -16,7 +16,7 @@ from typing import Any
 
 from ecs_cluster_manager.sim.errors import AwsError
 
-from . import pagination, serialize, service_status, task_definitions
+from . import events, pagination, serialize, service_status, task_definitions
 from .model import Deployment, Service, StopProfile, TaskDefinition
 from .scheduler import Scheduler
 from .state import ClusterIndex, EcsState
@@ -73,6 +73,7 @@ def create(state: EcsState, scheduler: Scheduler, params: dict[str, Any]) -> dic
     svc.deployments.append(_deployment(state, definition))
     index.services.pop(name, None)
     index.services[name] = svc
+    events.deployment_changed(state, svc, svc.primary, "SERVICE_DEPLOYMENT_IN_PROGRESS")
     scheduler.request(svc)
     return {"service": as_dict(svc, index, include_tags=True)}
 
@@ -116,6 +117,7 @@ def update(state: EcsState, scheduler: Scheduler, params: dict[str, Any]) -> dic
             old.status = "ACTIVE"
         svc.deployments.insert(0, _deployment(state, new_definition))
         svc.steady = False
+        events.deployment_changed(state, svc, svc.primary, "SERVICE_DEPLOYMENT_IN_PROGRESS")
     scheduler.request(svc)
     return {"service": as_dict(svc, index, include_tags=False)}
 
