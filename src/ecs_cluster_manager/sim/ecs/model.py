@@ -161,7 +161,8 @@ class Service:
     deployments: list[Deployment] = field(default_factory=list)
     status: str = "ACTIVE"
     events: list[dict[str, Any]] = field(default_factory=list)
-    task_ids: set[str] = field(default_factory=set)  # tasks not yet STOPPED
+    # Tasks not yet STOPPED, in placement order (a dict, so iteration is deterministic).
+    task_ids: dict[str, None] = field(default_factory=dict)
     stop_profile: StopProfile = field(default_factory=StopProfile)
     steady: bool = False
     scheduled: object | None = None  # the pending scheduler run, if any

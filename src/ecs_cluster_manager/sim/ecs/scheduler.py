@@ -55,7 +55,7 @@ class Scheduler:
         svc = index.services.get(task.service)
         if svc is not None:
             if task.last_status == STOPPED:
-                svc.task_ids.discard(task.id)
+                svc.task_ids.pop(task.id, None)
             self.request(svc)
         if task.last_status == STOPPED:  # capacity freed: retry services that could not place
             for other in index.services.values():
@@ -130,8 +130,7 @@ class Scheduler:
 
     # --- helpers ------------------------------------------------------------------------
     def _live_tasks(self, svc: Service, index: ClusterIndex) -> list[Task]:
-        return sorted((index.tasks[i] for i in svc.task_ids if i in index.tasks),
-                      key=lambda t: t.created_at)
+        return [index.tasks[i] for i in svc.task_ids if i in index.tasks]
 
     def _active_tasks(self, svc: Service, index: ClusterIndex) -> list[Task]:
         return [t for t in self._live_tasks(svc, index) if t.desired_status == RUNNING]
@@ -161,7 +160,7 @@ class Scheduler:
         task = tasks.place(self.state, index, ci, svc.primary.task_definition,
                            group=f"service:{svc.name}", started_by=svc.primary.id,
                            service=svc.name, deployment_id=svc.primary.id)
-        svc.task_ids.add(task.id)
+        svc.task_ids[task.id] = None
         service_status.note_started(self.state, svc, task)
 
     def _stop(self, svc: Service, index: ClusterIndex, t: Task) -> None:

@@ -89,7 +89,6 @@ def list_tasks(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
     elif params.get("serviceName") and desired != "STOPPED":
         svc = state.service(index, params["serviceName"])
         source = [index.tasks[i] for i in svc.task_ids if i in index.tasks] if svc else []
-        source = sorted(source, key=lambda t: t.created_at)
     service = params.get("serviceName", "").rsplit("/", 1)[-1] or None
     family, started_by = params.get("family"), params.get("startedBy")
     arns = [
