@@ -66,15 +66,16 @@ def _field_value(field: Callable[[Instance], list[str]], values: list[str]) -> P
     return lambda i: _matches(field(i), values)
 
 
-_TAG_FIELDS = ("resource-id", "resource-type", "key", "value")
+_TAG_FIELDS = {"resource-id": "ResourceId", "resource-type": "ResourceType", "key": "Key",
+               "value": "Value"}
 
 
 def tag_predicate(filters: list[dict[str, Any]]) -> Callable[[dict[str, str]], bool]:
-    """A predicate over DescribeTags rows (keys resource-id, resource-type, key, value)."""
+    """A predicate over DescribeTags rows (ResourceId, ResourceType, Key, Value)."""
     checks: list[tuple[str, list[str]]] = []
     for spec in filters:
         name = spec.get("Name", "")
         if name not in _TAG_FIELDS:
             raise invalid_filter(name)
-        checks.append((name, list(spec.get("Values", []))))
+        checks.append((_TAG_FIELDS[name], list(spec.get("Values", []))))
     return lambda row: all(_matches([row[name]], values) for name, values in checks)

@@ -122,7 +122,8 @@ class EventsBackend(Backend):
 
     def ListRules(self, params: Params) -> Response:
         prefix = params.get("NamePrefix", "")
-        rules = [r.describe() for name, r in sorted(self.rules.items()) if name.startswith(prefix)]
+        rules = [rule.describe(created_by=False) for name, rule in sorted(self.rules.items())
+                 if name.startswith(prefix)]
         page, token = paginate(rules, params.get("NextToken"), params.get("Limit"), default=100,
                                maximum=100, bad_token=_bad_token)
         response: Response = {"Rules": list(page)}
@@ -174,8 +175,8 @@ class EventsBackend(Backend):
         return {"Targets": [t.describe() for t in rule.targets.values()]}
 
     def PutEvents(self, params: Params) -> Response:
-        """Custom events; the `aws.` sources are reserved for AWS services
-        (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html)."""
+        """Custom events; the `aws.` sources are reserved for AWS services (API Reference,
+        PutEventsRequestEntry: https://docs.aws.amazon.com/eventbridge/latest/APIReference/)."""
         results: list[dict[str, Any]] = []
         for entry in params["Entries"]:
             source = entry.get("Source", "")

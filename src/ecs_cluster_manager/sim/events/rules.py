@@ -70,11 +70,13 @@ class Rule:
     def enabled(self) -> bool:
         return self.state == "ENABLED"
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self, *, created_by: bool = True) -> dict[str, Any]:
+        """DescribeRule's answer; ListRules' Rule shape has no CreatedBy."""
         described: dict[str, Any] = {
-            "Name": self.name, "Arn": self.arn, "State": self.state,
-            "EventBusName": "default", "CreatedBy": self.arn.split(":")[4],
+            "Name": self.name, "Arn": self.arn, "State": self.state, "EventBusName": "default",
         }
+        if created_by:
+            described["CreatedBy"] = self.arn.split(":")[4]
         if self.pattern_text is not None:
             described["EventPattern"] = self.pattern_text
         if self.schedule_expression:

@@ -1,0 +1,62 @@
+"""Lambda handlers the simulator tests deploy (importable as tests.sim.lambda_handlers)."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import boto3
+
+SEEN: list[dict[str, Any]] = []
+
+
+def record(event: Any, context: Any) -> dict[str, Any]:
+    """Remember what the function saw: the event, time, environment, remaining time."""
+    SEEN.append({"event": event, "time": time.time(), "env": os.environ.get("GREETING"),
+                 "remaining_ms": context.get_remaining_time_in_millis(),
+                 "region": os.environ.get("AWS_REGION")})
+    return {"ok": True}
+
+
+def fail(event: Any, context: Any) -> None:
+    SEEN.append({"event": event, "time": time.time()})
+    raise RuntimeError("boom")
+
+
+def sleepy(event: Any, context: Any) -> dict[str, Any]:
+    start = time.time()
+    time.sleep(float(event.get("seconds", 10)))
+    SEEN.append({"slept": time.time() - start, "remaining_ms":
+                 context.get_remaining_time_in_millis()})
+    return {"slept": time.time() - start}
+
+
+def count_groups(event: Any, context: Any) -> int:
+    """Makes API calls with a plain boto3 client (crash faults count these)."""
+    client = boto3.client("autoscaling")
+    for _ in range(3):
+        client.describe_auto_scaling_groups()
+    SEEN.append({"finished": True})
+    return 3
+
+
+def poll_until_in_service(event: Any, context: Any) -> str:
+    """A polling-style launch gate: sleep and re-check until the instance is InService-ready,
+    then complete the lifecycle action; gives up shortly before its own timeout."""
+    detail = event["detail"]
+    client = boto3.client("autoscaling")
+    ec2 = boto3.client("ec2")
+    while context.get_remaining_time_in_millis() > 20_000:
+        found = ec2.describe_instances(InstanceIds=[detail["EC2InstanceId"]])
+        state = found["Reservations"][0]["Instances"][0]["State"]["Name"]
+        if state == "running":
+            client.complete_lifecycle_action(
+                AutoScalingGroupName=detail["AutoScalingGroupName"],
+                LifecycleHookName=detail["LifecycleHookName"],
+                LifecycleActionToken=detail["LifecycleActionToken"],
+                LifecycleActionResult="CONTINUE")
+            SEEN.append({"completed": detail["EC2InstanceId"], "time": time.time()})
+            return "CONTINUE"
+        time.sleep(5)
+    return "GAVE_UP"
