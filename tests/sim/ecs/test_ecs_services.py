@@ -294,3 +294,18 @@ def test_drain_stays_within_deployment_limits(
         assert w.ecs.task_stops() == []
     else:
         assert left == 0 and _health(w) == (desired, desired)
+
+
+def test_no_placement_on_an_instance_whose_agent_is_disconnected(cluster: World) -> None:
+    cluster.register_web()
+    offline = next(iter(cluster.ec2.instances))
+    cluster.ecs.disconnect_agent(offline, for_seconds=600)
+    _create(cluster, 6)
+    cluster.clock.advance(60)
+    assert _service_tasks_on(cluster, offline) == []
+    assert _health(cluster) == (6, 6)
+    (ci,) = cluster.call("DescribeContainerInstances", cluster="prod",
+                         containerInstances=[cluster.ci_arn(offline)],
+                         include=["CONTAINER_INSTANCE_HEALTH"])["containerInstances"]
+    assert ci["agentConnected"] is False and ci["status"] == "ACTIVE"
+    assert ci["healthStatus"]["overallStatus"] != "OK"
