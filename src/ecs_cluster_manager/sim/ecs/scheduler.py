@@ -45,7 +45,10 @@ class Scheduler:
 
     def request_cluster(self, cluster: str) -> None:
         index = self.state.clusters.get(cluster)
-        for svc in index.services.values() if index else ():
+        # Daemons first: runs due at the same time go in request order, so a new instance
+        # gets its daemon tasks before replica tasks fill it.
+        for svc in sorted(index.services.values() if index else (),
+                          key=lambda s: s.scheduling_strategy != "DAEMON"):
             self.request(svc)
 
     def task_changed(self, task: Task) -> None:
@@ -99,16 +102,12 @@ class Scheduler:
 
     # --- daemon -------------------------------------------------------------------------
     def _run_daemon(self, svc: Service, index: ClusterIndex) -> None:
-        active = self._active_tasks(svc, index)
-        covered: dict[str, Task] = {}
-        for t in active:
+        for t in self._active_tasks(svc, index):
             ci = index.instances.get(t.container_instance_id)
             if ci is None or ci.status != "ACTIVE":
                 self._stop(svc, index, t)
         live_hosts = {t.container_instance_id for t in self._live_tasks(svc, index)}
-        for t in active:
-            if t.desired_status == RUNNING:
-                covered[t.container_instance_id] = t
+        covered = {t.container_instance_id: t for t in self._active_tasks(svc, index)}
         eligible = [ci for ci in index.instances.values() if ci.status == "ACTIVE"]
         svc.desired_count = len(eligible)
         outdated = [t for t in covered.values() if t.deployment_id != svc.primary.id]

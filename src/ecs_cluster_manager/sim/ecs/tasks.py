@@ -91,6 +91,8 @@ def request_stop(
         events.task_changed(state, task)  # desiredStatus changed; the agent will act later
         if task.id not in ci.parked:
             ci.parked.append(task.id)
+        if task.service is not None:
+            state.on_service_task_changed(task)
         return
     _enter(state, task, "DEACTIVATING")
 
