@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from . import service_status
-from .model import RUNNING, STOPPED, StopCause, Task
+from .model import STOPPED, StopCause, Task
 from .state import EcsState
 
 
@@ -98,9 +98,3 @@ def service_health(state: EcsState) -> list[ServiceHealth]:
                 steady=svc.steady,
             ))
     return out
-
-
-def live_task_count(state: EcsState) -> int:
-    return sum(
-        1 for index in state.clusters.values() for t in index.tasks.values() if t.last_status == RUNNING
-    )

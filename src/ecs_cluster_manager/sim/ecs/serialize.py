@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .model import ContainerInstance, Deployment, Service, Task
+from .model import ContainerInstance, Deployment, Service, StopCause, Task
 from .state import EcsState
 
 Stamp = Callable[[float], Any]
@@ -126,8 +126,8 @@ def containers(state: EcsState, task: Task) -> list[dict[str, Any]]:
         }
         if "memory" in definition:
             container["memory"] = str(definition["memory"])
-        if task.last_status == "STOPPED":
-            container["exitCode"] = 0 if task.stop_cause is not None else 137
+        if task.last_status == "STOPPED" and task.stop_cause is not StopCause.INSTANCE_TERMINATED:
+            container["exitCode"] = 0  # exited on SIGTERM; a vanished host reports no exit code
         out.append(container)
     return out
 
@@ -141,13 +141,14 @@ def _container_status(task: Task) -> str:
 
 
 def task(state: EcsState, t: Task, stamp: Stamp) -> dict[str, Any]:
+    listed = containers(state, t)
     out: dict[str, Any] = {
         "attachments": [],
         "attributes": [{"name": "ecs.cpu-architecture", "value": "x86_64"}],
         "availabilityZone": t.availability_zone,
         "clusterArn": state.arn(f"cluster/{t.cluster}"),
         "containerInstanceArn": state.arn(f"container-instance/{t.cluster}/{t.container_instance_id}"),
-        "containers": containers(state, t),
+        "containers": listed,
         "cpu": str(t.task_definition.cpu),
         "createdAt": stamp(t.created_at),
         "desiredStatus": t.desired_status,
@@ -156,7 +157,7 @@ def task(state: EcsState, t: Task, stamp: Stamp) -> dict[str, Any]:
         "lastStatus": t.last_status,
         "launchType": "EC2",
         "memory": str(t.task_definition.memory),
-        "overrides": {"containerOverrides": [{"name": c["name"]} for c in containers(state, t)]},
+        "overrides": {"containerOverrides": [{"name": c["name"]} for c in listed]},
         "taskArn": t.arn,
         "taskDefinitionArn": t.task_definition.arn,
         "version": t.version,
