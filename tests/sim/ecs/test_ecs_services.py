@@ -309,3 +309,17 @@ def test_no_placement_on_an_instance_whose_agent_is_disconnected(cluster: World)
                          include=["CONTAINER_INSTANCE_HEALTH"])["containerInstances"]
     assert ci["agentConnected"] is False and ci["status"] == "ACTIVE"
     assert ci["healthStatus"]["overallStatus"] != "OK"
+
+
+def test_deleting_a_daemon_service_stops_its_tasks_for_good(cluster: World) -> None:
+    cluster.register_web(family="agent", cpu=64, memory=64)
+    cluster.call("CreateService", cluster="prod", serviceName="logs", taskDefinition="agent",
+                 schedulingStrategy="DAEMON")
+    cluster.clock.advance(30)
+    cluster.call("DeleteService", cluster="prod", service="logs")
+    cluster.launch(1)
+    cluster.clock.advance(300)
+    assert _health(cluster, "logs") == (0, 0)
+    assert _service(cluster, "logs")["status"] == "INACTIVE"
+    live = [t for i in cluster.ec2.instances for t in cluster.ecs.tasks_on_instance(i)]
+    assert live == []

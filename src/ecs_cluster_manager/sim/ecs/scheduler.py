@@ -102,6 +102,10 @@ class Scheduler:
 
     # --- daemon -------------------------------------------------------------------------
     def _run_daemon(self, svc: Service, index: ClusterIndex) -> None:
+        if svc.status == "DRAINING":  # deleted: stop everything, place nothing
+            for t in self._active_tasks(svc, index):
+                self._stop(svc, index, t)
+            return
         for t in self._active_tasks(svc, index):
             ci = index.instances.get(t.container_instance_id)
             if ci is None or ci.status != "ACTIVE":
