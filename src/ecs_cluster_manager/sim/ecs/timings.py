@@ -1,4 +1,10 @@
-"""How long the simulated ECS takes to do things, in virtual seconds (all configurable)."""
+"""How long the simulated ECS takes to do things, in virtual seconds (all configurable).
+
+The states are those of "Amazon ECS task lifecycle"
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html);
+the stop timeout default is the agent's ECS_CONTAINER_STOP_TIMEOUT (30 s,
+https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html).
+"""
 
 from __future__ import annotations
 
