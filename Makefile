@@ -21,7 +21,7 @@ $(CHECKOV_STAMP): requirements/checkov.txt
 	touch $@
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src
