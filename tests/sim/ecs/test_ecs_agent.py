@@ -126,3 +126,18 @@ def test_termination_makes_the_container_instance_inactive_and_disconnected(clus
     tail = [(d["agentConnected"], d["status"]) for d in _ci_events(cluster, instance)][-2:]
     assert tail == [(False, "ACTIVE"), (False, "INACTIVE")]
     assert not cluster.ecs.disconnect_agent(instance, 10)
+
+
+def test_killing_an_agent_before_it_registers_delays_or_prevents_registration(world: World) -> None:
+    world.ecs.set_agent_behaviour(AgentBehaviour(register_delay_s=30))
+    late, never = world.launch(2)
+    world.clock.advance(10)
+    assert world.ecs.disconnect_agent(late, for_seconds=300)
+    assert world.ecs.disconnect_agent(never, for_seconds=math.inf)
+    world.clock.advance(299)
+    assert world.ecs.container_instance_for(late) is None
+    world.clock.advance(1)
+    view = world.ecs.container_instance_for(late)
+    assert view is not None and view.agent_connected
+    world.clock.advance(86_400)
+    assert world.ecs.container_instance_for(never) is None

@@ -96,8 +96,17 @@ class Agents:
         return self.default_cluster
 
     def disconnect(self, ec2_id: str, for_seconds: float) -> bool:
-        """Drop the agent's connection; it reconnects after `for_seconds` (math.inf: never)."""
+        """Drop the agent's connection; it reconnects after `for_seconds` (math.inf: never).
+        An agent that has not registered yet registers only after that time."""
         ci = self.state.instances_by_ec2.get(ec2_id)
+        if ci is None and ec2_id in self._pending:  # not registered yet: it registers later
+            self.state.clock.cancel(self._pending.pop(ec2_id))
+            if not math.isinf(for_seconds):
+                behaviour = self.behaviour_for(ec2_id)
+                self._pending[ec2_id] = self.state.later(
+                    for_seconds, lambda: self._register(ec2_id, behaviour)
+                )
+            return True
         if ci is None or not ci.agent_connected or ci.status == "INACTIVE":
             return False
         ci.agent_connected = False
