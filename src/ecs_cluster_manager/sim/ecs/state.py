@@ -62,7 +62,8 @@ class EcsState:
         self.emit_event = emit_event
         self.ec2 = ec2_view
         self.timings = timings
-        self.random = random.Random(seed)
+        # Its own stream, so ECS ids never repeat the ids other simulated services draw.
+        self.random = random.Random(f"sim-ecs-{seed}")
         # Re-entrant: a callback may call back into the API through a hook.
         self.lock = threading.RLock()
         self.clusters: dict[str, ClusterIndex] = {}
