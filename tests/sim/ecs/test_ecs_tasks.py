@@ -195,3 +195,12 @@ def test_task_definition_resources(world: World) -> None:
     assert latest["revision"] == 2 and latest["cpu"] == "512"
     first = world.ecs.state.task_definitions["x"][0]
     assert (first.cpu, first.memory) == (1024, 2048)
+
+
+def test_task_stops_since(cluster: World) -> None:
+    cluster.register_web(stopTimeout=1)
+    tasks = cluster.call("RunTask", cluster="prod", taskDefinition="web", count=3)["tasks"]
+    for t in tasks:
+        cluster.call("StopTask", cluster="prod", task=t["taskArn"])
+    assert [s.task_arn for s in cluster.ecs.task_stops(since=1)] == [t["taskArn"] for t in tasks[1:]]
+    assert cluster.ecs.task_stops(since=3) == []

@@ -141,9 +141,10 @@ class EcsBackend:
     ) -> list[harness.TaskView]:
         return harness.tasks_on_instance(self.state, ec2_instance_id, include_stopped=include_stopped)
 
-    def task_stops(self) -> list[TaskStop]:
-        """Every task stop so far, oldest first, with its cause."""
-        return list(self.state.stop_log)
+    def task_stops(self, since: int = 0) -> list[TaskStop]:
+        """Task stops, oldest first, with their causes; `since` skips the first ones (a checker
+        that remembers how many it has seen reads only the new ones)."""
+        return self.state.stop_log[since:]
 
     def service_health(self) -> list[harness.ServiceHealth]:
         return harness.service_health(self.state)
