@@ -120,6 +120,10 @@ class SimAccount:
         finally:
             boto3.DEFAULT_SESSION = previous
 
+    def add_service(self, service: str, backend: ServiceBackend) -> None:
+        """Answer `service` (botocore's service name, e.g. "s3") with another backend."""
+        self.backends[service] = backend
+
     def close(self) -> None:
         self.lambda_.close()
 

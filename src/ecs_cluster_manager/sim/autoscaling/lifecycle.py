@@ -35,6 +35,8 @@ from ecs_cluster_manager.sim.ids import IdFactory
 
 # (group, instance, transition, "CONTINUE" | "ABANDON") once the wait is over.
 WaitOver = Callable[[Group, GroupInstance, str, str], None]
+# Told about every action as it starts and as it ends (a harness checks invariants here).
+Observer = Callable[[Group, GroupInstance, LifecycleAction], None]
 
 
 class LifecycleActions:
@@ -46,6 +48,8 @@ class LifecycleActions:
         self.on_wait_over = on_wait_over
         self.by_token: dict[str, tuple[Group, GroupInstance, LifecycleAction]] = {}
         self.history: list[LifecycleAction] = []  # every action ever started, in order
+        self.on_start: list[Observer] = []
+        self.on_end: list[Observer] = []
 
     def start(self, group: Group, instance: GroupInstance, transition: str) -> bool:
         """Start one action per hook; False when the group has no hook for `transition`."""
@@ -64,6 +68,8 @@ class LifecycleActions:
             self.history.append(action)
             self._arm(group, instance, action)
         for action in instance.actions:
+            for observer in self.on_start:
+                observer(group, instance, action)
             self._announce(group, action, transition)
         return True
 
@@ -119,10 +125,14 @@ class LifecycleActions:
         if not action.active:
             return
         self._end(action, result, by)
+        for observer in self.on_end:
+            observer(group, instance, action)
         if result == "ABANDON":
             for other in instance.actions:
                 if other.active:
                     self._end(other, "ABANDON", "abandoned-with-sibling")
+                    for observer in self.on_end:
+                        observer(group, instance, other)
         if all(not a.active for a in instance.actions):
             outcome = "ABANDON" if any(a.result == "ABANDON" for a in instance.actions) \
                 else "CONTINUE"

@@ -51,6 +51,7 @@ class LambdaBackend(Backend):
         self.sleeping: list[Invocation] = []
         self.discarded: list[tuple[str, Any, str]] = []  # (function, event, last error)
         self.failures: list[Invocation] = []
+        self.logs: list[tuple[str, str, str]] = []  # (function, request id, printed text)
 
     # -- the Python API -------------------------------------------------------------------
 
@@ -89,6 +90,7 @@ class LambdaBackend(Backend):
 
     def _attempt(self, function: Function, event: Any, request_id: str, attempt: int) -> None:
         def finished(invocation: Invocation) -> None:
+            self._keep_log(invocation)
             if invocation in self.sleeping:
                 self.sleeping.remove(invocation)
             if invocation.error is None:
@@ -113,6 +115,13 @@ class LambdaBackend(Backend):
         return Invocation(function, event, wake, self.clock, session=self.session(),
                           region=self.region, stack=self.stack,
                           crash_at=self.faults.crash_point(function.name), on_done=on_done)
+
+    def _keep_log(self, invocation: Invocation) -> None:
+        text = invocation.log.getvalue()
+        if invocation.traceback:
+            text += invocation.traceback
+        if text:
+            self.logs.append((invocation.function.name, invocation.wake.request_id, text))
 
     def close(self) -> None:
         """Stop invocations still sleeping (their threads would otherwise wait forever)."""
@@ -197,6 +206,7 @@ class LambdaBackend(Backend):
             return {"StatusCode": 204, "Payload": _body(b"")}
         invocation = self._invocation(function, payload, self.ids.uuid(), 1)
         run_to_completion(invocation, self.clock)
+        self._keep_log(invocation)
         response: Response = {"StatusCode": 200, "ExecutedVersion": "$LATEST"}
         if invocation.error is not None:
             response["FunctionError"] = "Unhandled"
@@ -206,7 +216,8 @@ class LambdaBackend(Backend):
             body = json.dumps(invocation.result).encode()
         response["Payload"] = _body(body)
         if params.get("LogType") == "Tail":
-            response["LogResult"] = base64.b64encode(invocation.traceback.encode()[-4096:]).decode()
+            tail = (invocation.log.getvalue() + invocation.traceback).encode()[-4096:]
+            response["LogResult"] = base64.b64encode(tail).decode()
         return response
 
 

@@ -5,8 +5,9 @@ hands the baton to the invocation and waits until it finishes or sleeps. While a
 holds the baton, `time.time()`/`time.time_ns()` read the virtual clock, `time.sleep()` schedules a
 wake-up on the clock and hands the baton back (so the rest of the simulated world runs while it
 sleeps), `os.environ` holds exactly the function's environment plus the runtime's variables
-(https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime)
-and `boto3.DEFAULT_SESSION` is the account's session. A stray `boto3.session.Session()` would
+(https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
+`boto3.DEFAULT_SESSION` is the account's session, and stdout/stderr go to the invocation's log
+(its CloudWatch Logs stream, kept in `LambdaBackend.logs`). A stray `boto3.session.Session()` would
 not reach the simulator, so AWS_ENDPOINT_URL points at a closed local port: it fails fast and
 never reaches AWS. An invocation takes no virtual time except where it sleeps.
 
@@ -17,8 +18,10 @@ sleeps past its timeout is stopped there, with Lambda's "Task timed out after N 
 
 from __future__ import annotations
 
+import io
 import os
 import queue
+import sys
 import threading
 import time
 import traceback
@@ -86,6 +89,7 @@ class Invocation:
         self._to_worker: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._to_caller: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._saved: list[tuple[Any, ...]] = []
+        self.log = io.StringIO()  # what the handler printed (its CloudWatch Logs stream)
 
     # -- the caller's side ----------------------------------------------------------------
 
@@ -176,7 +180,8 @@ class Invocation:
     def _enter(self) -> None:
         """Take the baton: install virtual time, the environment and the session."""
         self._saved.append((dict(os.environ), boto3.DEFAULT_SESSION,
-                            time.time, time.time_ns, time.sleep))
+                            time.time, time.time_ns, time.sleep, sys.stdout, sys.stderr))
+        sys.stdout = sys.stderr = self.log
         os.environ.clear()
         os.environ.update(self._environment())
         boto3.DEFAULT_SESSION = self.session
@@ -187,7 +192,8 @@ class Invocation:
         self.stack.append(self)
 
     def _leave(self) -> None:
-        environ, session, time_fn, time_ns_fn, sleep_fn = self._saved.pop()
+        environ, session, time_fn, time_ns_fn, sleep_fn, out, err = self._saved.pop()
+        sys.stdout, sys.stderr = out, err
         self.stack.remove(self)
         os.environ.clear()
         os.environ.update(environ)

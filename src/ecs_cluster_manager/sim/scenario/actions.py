@@ -1,0 +1,175 @@
+"""The timeline: scenario actions and faults, applied at their time on the virtual clock.
+
+`replace_all` models a rolling replacement one batch at a time (as a CloudFormation rolling update
+with MinInstancesInService equal to the group size does): a new launch template version, then for
+each batch raise desired capacity by the batch, wait until the new instances are InService,
+terminate as many old instances with ShouldDecrementDesiredCapacity, and wait until they are gone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from ecs_cluster_manager.sim.autoscaling.model import Group
+from ecs_cluster_manager.sim.errors import AwsError
+from ecs_cluster_manager.sim.scenario.provision import LAUNCH_FUNCTION, TERMINATE_FUNCTION, Stack
+from ecs_cluster_manager.sim.scenario.spec import ScenarioError, Step
+
+POLL_S = 5.0
+Note = Callable[[str], None]
+
+
+class Timeline:
+    def __init__(self, stack: Stack, note: Note) -> None:
+        self.stack = stack
+        self.account = stack.account
+        self.note = note
+        self.busy = 0  # steps still running (a replacement in progress)
+
+    @property
+    def group(self) -> Group:
+        return self.account.autoscaling.groups[self.stack.group]
+
+    def schedule(self, steps: tuple[Step, ...], start: float) -> None:
+        for step in steps:
+            self.busy += 1
+            self.account.clock.call_at(start + step.at, self._later(step))
+
+    def _later(self, step: Step) -> Callable[[], None]:
+        return lambda: self._run(step)
+
+    def _run(self, step: Step) -> None:
+        self.note(f"{step.action} {step.args}")
+        handler = getattr(self, f"_{step.action}")
+        if handler(**step.args) is not True:  # True: the step finishes itself later
+            self.busy -= 1
+
+    # -- actions ------------------------------------------------------------------------
+
+    def _scale_to(self, capacity: int) -> None:
+        group = self.group
+        autoscaling = self.account.autoscaling
+        if capacity > group.max_size:
+            autoscaling.handle("UpdateAutoScalingGroup", {
+                "AutoScalingGroupName": group.name, "MaxSize": capacity})
+        autoscaling.handle("SetDesiredCapacity", {"AutoScalingGroupName": group.name,
+                                                  "DesiredCapacity": capacity})
+
+    def _replace_all(self, batch: int = 1, ami: str | None = None,
+                     instance_type: str | None = None) -> bool:
+        data: dict[str, Any] = {"ImageId": ami or _next_ami(self._current_ami())}
+        if instance_type:
+            data["InstanceType"] = instance_type
+        created = self.account.ec2.handle("CreateLaunchTemplateVersion", {
+            "LaunchTemplateId": self.stack.template_id, "SourceVersion": "$Latest",
+            "LaunchTemplateData": data})
+        version = int(created["LaunchTemplateVersion"]["VersionNumber"])
+        self.note(f"launch template version {version}: {data}")
+        _Replacement(self, version, batch).next_batch()
+        return True
+
+    def _kill_agent(self, instance: int | str = 0, for_s: float | None = None) -> None:
+        if isinstance(instance, int):
+            in_service = sorted((m for m in self.group.instances.values()
+                                 if m.state == "InService"), key=lambda m: m.launched)
+            if not in_service:
+                self.note("kill_agent: no instance in service")
+                return
+            instance = in_service[instance % len(in_service)].instance_id
+        ecs = self.account.ecs
+        assert ecs is not None
+        ecs.disconnect_agent(instance, math.inf if for_s is None else for_s)  # type: ignore[attr-defined]
+        self.note(f"agent on {instance} disconnected for {for_s or 'ever'}")
+
+    def _drop_next_lifecycle_event(self, transition: str | None = None, count: int = 1) -> None:
+        detail_type = None
+        if transition is not None:
+            if transition not in ("launch", "terminate"):
+                raise ScenarioError("drop_next_lifecycle_event.transition: launch or terminate")
+            detail_type = f"EC2 Instance-{transition} Lifecycle Action"
+        self.account.faults.drop_events(source="aws.autoscaling", detail_type=detail_type,
+                                        count=count)
+
+    def _throttle(self, operation: str, calls: int | None = None,
+                  seconds: float | None = None) -> None:
+        self.account.faults.throttle(operation, calls=calls, seconds=seconds)
+
+    def _crash_invocation(self, at_call: int, function: str | None = None,
+                          invocations: int = 1) -> None:
+        logical = {"launch": LAUNCH_FUNCTION, "terminate": TERMINATE_FUNCTION}.get(
+            function or "", function)
+        name = self.stack.functions.get(logical or "") if logical else None
+        if function and name is None:
+            raise ScenarioError(f"crash_invocation.function: {function!r} is not launch, "
+                                "terminate or a function logical id")
+        self.account.faults.crash_invocation(at_call=at_call, function=name,
+                                             invocations=invocations)
+
+    def _current_ami(self) -> str:
+        template = self.account.ec2.templates.by_id[self.stack.template_id]
+        return str(template.versions[-1].data.get("ImageId", "ami-00000000000000000"))
+
+
+def _next_ami(ami: str) -> str:
+    prefix, _, digits = ami.partition("-")
+    return f"{prefix}-{int(digits, 16) + 1:0{len(digits)}x}" if digits else "ami-1"
+
+
+class _Replacement:
+    """One rolling replacement, polled on the clock until no old instance is left."""
+
+    def __init__(self, timeline: Timeline, version: int, batch: int) -> None:
+        self.timeline = timeline
+        self.version = version
+        self.batch = max(1, batch)
+        self.retiring: list[str] = []
+        self.target = 0  # new-version instances wanted in service before the next terminate
+
+    def _poll(self, fn: Callable[[], None]) -> None:
+        self.timeline.account.clock.call_later(POLL_S, fn)
+
+    def next_batch(self) -> None:
+        group = self.timeline.group
+        old = sorted((m for m in group.counted() if m.version_number < self.version),
+                     key=lambda m: m.launched)
+        if not old:
+            self.timeline.note(f"replacement to version {self.version} finished")
+            self.timeline.busy -= 1
+            return
+        take = min(self.batch, len(old))
+        self.retiring = [m.instance_id for m in old[:take]]
+        new_in_service = self._new_in_service()
+        self.target = new_in_service + take
+        try:
+            self.timeline._scale_to(group.desired + take)
+        except AwsError as error:
+            self.timeline.note(f"replacement stopped: {error.message}")
+            self.timeline.busy -= 1
+            return
+        self._poll(self._wait_for_new)
+
+    def _new_in_service(self) -> int:
+        return sum(1 for m in self.timeline.group.instances.values()
+                   if m.state == "InService" and m.version_number >= self.version)
+
+    def _wait_for_new(self) -> None:
+        if self._new_in_service() < self.target:
+            self._poll(self._wait_for_new)
+            return
+        autoscaling = self.timeline.account.autoscaling
+        for instance_id in self.retiring:
+            try:
+                autoscaling.handle("TerminateInstanceInAutoScalingGroup", {
+                    "InstanceId": instance_id, "ShouldDecrementDesiredCapacity": True})
+            except AwsError as error:
+                self.timeline.note(f"could not retire {instance_id}: {error.message}")
+        self._poll(self._wait_for_gone)
+
+    def _wait_for_gone(self) -> None:
+        members = self.timeline.group.instances
+        if any(i in members for i in self.retiring):
+            self._poll(self._wait_for_gone)
+        else:
+            self.next_batch()

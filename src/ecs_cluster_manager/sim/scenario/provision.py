@@ -1,0 +1,170 @@
+"""Provision a scenario's resources directly, with settings taken from the project's template.
+
+Until simulated CloudFormation exists, this stands in for a stack create: hook names, heartbeat
+timeouts, default results, termination policies, rule patterns and schedules, and the functions'
+handlers, timeouts, memory and environment all come from `cloudformation/ecs-cluster.yaml`
+through `ecs_cluster_manager.template`, resolved with the template's parameter defaults and the
+scenario's overrides. Nothing signals CloudFormation (ECM_STACK_NAME is left empty).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ecs_cluster_manager import template as cfn
+from ecs_cluster_manager.sim.account import SimAccount
+from ecs_cluster_manager.sim.ec2.instances import Timings
+from ecs_cluster_manager.sim.ecs import AgentBehaviour, EcsBackend, StopProfile
+from ecs_cluster_manager.sim.scenario.spec import Scenario
+
+LAUNCH_FUNCTION = "LifecycleLaunchFunction"
+TERMINATE_FUNCTION = "LifecycleTerminateFunction"
+
+
+@dataclass
+class Stack:
+    """What the runner needs to know about the provisioned resources."""
+
+    account: SimAccount
+    cluster: str
+    group: str
+    template_id: str
+    hooks: dict[str, str]  # transition -> hook name
+    functions: dict[str, str]  # logical id -> function name
+
+
+def _parameters(scenario: Scenario, template: dict[str, Any]) -> dict[str, str]:
+    values = cfn.parameter_defaults(template)
+    values.setdefault("EcsClusterName", f"{scenario.stack_name}-cluster")
+    values.update(scenario.parameters)
+    values.update({"AWS::StackName": scenario.stack_name, "AWS::Region": "us-east-1",
+                   "AWS::AccountId": "123456789012", "AWS::Partition": "aws",
+                   "EcsCluster": values["EcsClusterName"]})
+    return values
+
+
+def provision(scenario: Scenario, handlers: dict[str, str] | None = None) -> Stack:
+    """Build the account and everything in it; `handlers` overrides a function's handler by
+    logical id ("module.function")."""
+    ecs_factory = functools.partial(EcsBackend, seed=scenario.seed)
+    account = SimAccount(seed=scenario.seed, ecs=ecs_factory,
+                         ec2_timings=Timings(boot_s=scenario.ec2_boot_s))
+    template = cfn.load_template()
+    params = _parameters(scenario, template)
+    cluster = params["EcsCluster"]
+    arn = f"arn:aws:ecs:us-east-1:123456789012:cluster/{cluster}"
+    attributes = {"EcsCluster.Arn": arn}
+    functions = _functions(account, template, params, attributes, handlers or {})
+    attributes.update({f"{logical}.Arn": account.lambda_.functions[name].arn
+                       for logical, name in functions.items()})
+    _rules(account, template, params, attributes)
+    ecs = account.ecs
+    assert isinstance(ecs, EcsBackend)
+    ecs.set_default_cluster(cluster)
+    ecs.set_agent_behaviour(AgentBehaviour(register_delay_s=scenario.agent_register_s))
+    ecs.handle("CreateCluster", {"clusterName": cluster})
+    _services(ecs, cluster, scenario)
+    template_id = _launch_template(account, scenario, cluster)
+    group, hooks = _group(account, template, params, scenario, template_id)
+    return Stack(account, cluster, group, template_id, hooks, functions)
+
+
+def _functions(account: SimAccount, template: dict[str, Any], params: dict[str, str],
+               attributes: dict[str, str], handlers: dict[str, str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for logical, setting in cfn.function_settings(template).items():
+        env = {key: str(cfn.resolve(value, params, attributes))
+               for key, value in setting.environment.items()}
+        env["ECM_STACK_NAME"] = ""  # no simulated CloudFormation to signal yet
+        env["ECM_ASG_LOGICAL_ID"] = ""
+        name = f"{params['AWS::StackName']}-{logical}"
+        account.lambda_.register(
+            name, handlers.get(logical, setting.handler),
+            timeout_s=int(cfn.resolve(setting.timeout, params, attributes) or 3),
+            memory_mb=int(cfn.resolve(setting.memory, params, attributes) or 128),
+            environment=env, runtime=setting.runtime)
+        names[logical] = name
+        if logical in handlers:
+            account.lambda_.functions[name].load()  # a bad handler fails now, not per event
+    return names
+
+
+def _rules(account: SimAccount, template: dict[str, Any], params: dict[str, str],
+           attributes: dict[str, str]) -> None:
+    events = account.events
+    for logical, rule in cfn.rule_patterns(template).items():
+        spec: dict[str, Any] = {"Name": f"{params['AWS::StackName']}-{logical}"}
+        if rule.event_pattern is not None:
+            pattern = cfn.resolve(rule.event_pattern, params, attributes)
+            spec["EventPattern"] = json.dumps(pattern)
+        if rule.schedule_expression:
+            spec["ScheduleExpression"] = rule.schedule_expression
+        events.handle("PutRule", spec)
+        targets = [{"Id": target, "Arn": attributes[f"{target}.Arn"]} for target in rule.targets]
+        events.handle("PutTargets", {"Rule": spec["Name"], "Targets": targets})
+
+
+def _services(ecs: EcsBackend, cluster: str, scenario: Scenario) -> None:
+    for service in scenario.services:
+        ecs.handle("RegisterTaskDefinition", {
+            "family": service.name, "requiresCompatibilities": ["EC2"],
+            "containerDefinitions": [{"name": service.name, "image": "public.ecr.aws/x/app",
+                                      "cpu": service.cpu, "memory": service.memory,
+                                      "essential": True,
+                                      "stopTimeout": service.stop_timeout_s}]})
+        request: dict[str, Any] = {
+            "cluster": cluster, "serviceName": service.name, "taskDefinition": service.name,
+            "launchType": "EC2",
+            "deploymentConfiguration": {
+                "minimumHealthyPercent": service.minimum_healthy_percent,
+                "maximumPercent": service.maximum_percent}}
+        if service.daemon:
+            request["schedulingStrategy"] = "DAEMON"
+            request["deploymentConfiguration"]["maximumPercent"] = 100
+        else:
+            request["desiredCount"] = service.count
+        ecs.handle("CreateService", request)
+        if service.deregistration_delay_s:
+            ecs.set_service_stop_profile(cluster, service.name, StopProfile(
+                deregistration_delay_s=service.deregistration_delay_s))
+    for task in scenario.tasks:
+        ecs.handle("RegisterTaskDefinition", {
+            "family": task.family, "requiresCompatibilities": ["EC2"],
+            "containerDefinitions": [{"name": task.family, "image": "public.ecr.aws/x/job",
+                                      "cpu": task.cpu, "memory": task.memory,
+                                      "essential": True}]})
+
+
+def _launch_template(account: SimAccount, scenario: Scenario, cluster: str) -> str:
+    user_data = base64.b64encode(
+        f"#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n".encode()).decode()
+    created = account.ec2.handle("CreateLaunchTemplate", {
+        "LaunchTemplateName": f"{scenario.stack_name}-nodes",
+        "LaunchTemplateData": {"ImageId": scenario.ami, "InstanceType": scenario.instance_type,
+                               "UserData": user_data}})
+    return str(created["LaunchTemplate"]["LaunchTemplateId"])
+
+
+def _group(account: SimAccount, template: dict[str, Any], params: dict[str, str],
+           scenario: Scenario, template_id: str) -> tuple[str, dict[str, str]]:
+    properties = template["Resources"][cfn.ASG_LOGICAL_ID]["Properties"]
+    name = str(cfn.resolve(properties["AutoScalingGroupName"], params))
+    hooks: dict[str, str] = {}
+    specs = []
+    for hook in cfn.lifecycle_hooks(template):
+        hook_name = str(cfn.resolve(hook.name, params))
+        hooks[hook.transition] = hook_name
+        specs.append({"LifecycleHookName": hook_name, "LifecycleTransition": hook.transition,
+                      "HeartbeatTimeout": int(cfn.resolve(hook.heartbeat_timeout, params)),
+                      "DefaultResult": str(cfn.resolve(hook.default_result, params))})
+    account.autoscaling.handle("CreateAutoScalingGroup", {
+        "AutoScalingGroupName": name, "MinSize": 0, "MaxSize": scenario.max_size,
+        "DesiredCapacity": scenario.instances,
+        "LaunchTemplate": {"LaunchTemplateId": template_id, "Version": "$Latest"},
+        "TerminationPolicies": list(properties.get("TerminationPolicies", ["Default"])),
+        "LifecycleHookSpecificationList": specs})
+    return name, hooks
