@@ -323,3 +323,20 @@ def test_deleting_a_daemon_service_stops_its_tasks_for_good(cluster: World) -> N
     assert _service(cluster, "logs")["status"] == "INACTIVE"
     live = [t for i in cluster.ec2.instances for t in cluster.ecs.tasks_on_instance(i)]
     assert live == []
+
+
+def test_placement_failure_reasons(cluster: World) -> None:
+    cluster.register_web()
+    instances = list(cluster.ec2.instances)
+    for i in instances:
+        cluster.ecs.disconnect_agent(i, for_seconds=math.inf)
+    _create(cluster, 1)
+    cluster.clock.advance(5)
+    _drain(cluster, *instances)
+    cluster.call("CreateService", cluster="prod", serviceName="api", taskDefinition="web",
+                 desiredCount=1)
+    cluster.clock.advance(5)
+    reasons = {e["resources"][0].rsplit("/", 1)[1]: e["detail"]["reason"]
+               for e in cluster.events_of("ECS Service Action")
+               if e["detail"]["eventName"] == "SERVICE_TASK_PLACEMENT_FAILURE"}
+    assert reasons == {"web": "AGENT", "api": "NO_ACTIVE_INSTANCES"}

@@ -45,9 +45,11 @@ def choose(
 
 def shortfall_reason(instances: Iterable[ContainerInstance], definition: TaskDefinition) -> str:
     """The failure reason RunTask and SERVICE_TASK_PLACEMENT_FAILURE report."""
+    instances = list(instances)
     usable = [ci for ci in instances if ci.can_place()]
     if not usable:
-        return "AGENT" if any(ci.status == "ACTIVE" for ci in instances) else "RESOURCE:MEMORY"
+        # AGENT is ECS's reason for a disconnected agent; the other is the simulator's wording.
+        return "AGENT" if any(ci.status == "ACTIVE" for ci in instances) else "NO_ACTIVE_INSTANCES"
     if not any(ci.registered_cpu - ci.used_cpu >= definition.cpu for ci in usable):
         return "RESOURCE:CPU"
     return "RESOURCE:MEMORY"
