@@ -141,3 +141,23 @@ def test_killing_an_agent_before_it_registers_delays_or_prevents_registration(wo
     assert view is not None and view.agent_connected
     world.clock.advance(86_400)
     assert world.ecs.container_instance_for(never) is None
+
+
+def test_flapping_agent_disconnects_again_after_each_reconnection(world: World) -> None:
+    world.ecs.set_agent_behaviour(AgentBehaviour(
+        register_delay_s=10, disconnect_after_s=100, disconnect_for_s=20, disconnect_every_s=200))
+    (instance,) = world.launch(1)
+    world.clock.advance(10 + 100 + 20 + 200 + 20 + 200 + 5)
+    flips = [(d["agentConnected"]) for d in _ci_events(world, instance)]
+    assert flips == [True, False, True, False, True, False]
+
+
+def test_impaired_runtime_shows_in_health(world: World) -> None:
+    world.ecs.set_agent_behaviour(AgentBehaviour(runtime_impaired=True))
+    (instance,) = world.launch(1)
+    world.clock.advance(60)
+    (ci,) = world.call("DescribeContainerInstances", cluster="prod",
+                       containerInstances=[world.ci_arn(instance)],
+                       include=["CONTAINER_INSTANCE_HEALTH"])["containerInstances"]
+    assert ci["status"] == "ACTIVE" and ci["agentConnected"] is True
+    assert ci["healthStatus"]["overallStatus"] == "IMPAIRED"

@@ -5,7 +5,8 @@ Wiring (the core does this): `EcsBackend(clock, region, account_id, emit_event, 
 `on_instance_terminated(id)`.
 
 Scenario controls: `set_agent_behaviour(AgentBehaviour(...), image_id=... | instance_id=...)`
-(register delay, NEVER_REGISTERS, REGISTRATION_FAILED, disconnect after / for),
+(register delay, NEVER_REGISTERS, REGISTRATION_FAILED, disconnect after / for / every,
+an IMPAIRED runtime health check),
 `set_default_cluster(name)`, `disconnect_agent(id, for_seconds)`, `reconnect_agent(id)`,
 `set_service_stop_profile(cluster, service, StopProfile(...))` or the service tags
 `sim:deregistration-delay` / `sim:stop-timeout`; `EcsTimings` for the transitional states.

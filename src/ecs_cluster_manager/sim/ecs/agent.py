@@ -36,9 +36,13 @@ class AgentFault(Enum):
 class AgentBehaviour:
     register_delay_s: float = 20.0
     fault: AgentFault = AgentFault.NONE
-    # Disconnect this long after registering, for `disconnect_for_s` (math.inf: for good).
+    # Disconnect this long after registering, for `disconnect_for_s` (math.inf: for good),
+    # and again every `disconnect_every_s` after each reconnection (the normal flapping).
     disconnect_after_s: float | None = None
     disconnect_for_s: float = 0.0
+    disconnect_every_s: float | None = None
+    # The container runtime health check reports IMPAIRED (DescribeContainerInstances health).
+    runtime_impaired: bool = False
     cluster: str | None = None  # overrides ECS_CLUSTER from the user data
 
 
@@ -81,9 +85,20 @@ class Agents:
         ci = container_instances.register(
             self.state, ec2_id, self._cluster_for(ec2_id, behaviour), failed=failed
         )
-        if ci is not None and not failed and behaviour.disconnect_after_s is not None:
-            duration = behaviour.disconnect_for_s
-            self.state.later(behaviour.disconnect_after_s, lambda: self.disconnect(ec2_id, duration))
+        if ci is None or failed:
+            return
+        ci.runtime_impaired = behaviour.runtime_impaired
+        if behaviour.disconnect_after_s is not None:
+            self._flap_later(ec2_id, behaviour, behaviour.disconnect_after_s)
+
+    def _flap_later(self, ec2_id: str, behaviour: AgentBehaviour, delay: float) -> None:
+        def flap() -> None:
+            if not self.disconnect(ec2_id, behaviour.disconnect_for_s):
+                return
+            if behaviour.disconnect_every_s is not None and not math.isinf(behaviour.disconnect_for_s):
+                self._flap_later(ec2_id, behaviour, behaviour.disconnect_for_s + behaviour.disconnect_every_s)
+
+        self.state.later(delay, flap)
 
     def _cluster_for(self, ec2_id: str, behaviour: AgentBehaviour) -> str:
         if behaviour.cluster:

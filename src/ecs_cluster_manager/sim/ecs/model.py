@@ -64,6 +64,7 @@ class ContainerInstance:
     status: str = "ACTIVE"
     status_reason: str | None = None
     agent_connected: bool = True
+    runtime_impaired: bool = False
     version: int = 1
     used_cpu: int = 0
     used_memory: int = 0

@@ -81,10 +81,10 @@ def container_instance(
 def _health(ci: ContainerInstance) -> dict[str, Any]:
     """CONTAINER_INSTANCE_HEALTH: the runtime check is OK while the agent is connected.
     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-health.html"""
-    if ci.status == "REGISTRATION_FAILED":
+    if ci.status == "REGISTRATION_FAILED" or not ci.agent_connected:
         overall = "INSUFFICIENT_DATA"
     else:
-        overall = "OK" if ci.agent_connected else "INSUFFICIENT_DATA"
+        overall = "IMPAIRED" if ci.runtime_impaired else "OK"
     stamp = as_datetime(ci.updated_at or ci.registered_at)
     return {
         "overallStatus": overall,
