@@ -190,8 +190,10 @@ class Deployment:
         ctx = Context(self.account, self.stack, self.emit, self._definition(evaluator, spec),
                       self.clients)
         self.emit(resource, "UPDATE_IN_PROGRESS")
+        # Recorded before the change is applied, so a rollback restores from what was tried.
+        old, resource.properties = resource.properties, props
         try:
-            yield from provider.update(ctx, resource, resource.properties, props)
+            yield from provider.update(ctx, resource, old, props)
         except ClientError as error:
             self.emit(resource, "UPDATE_FAILED", error.response["Error"]["Message"])
             raise ResourceFailed(resource.reason) from None
@@ -201,7 +203,6 @@ class Deployment:
         except Cancelled:
             self.emit(resource, "UPDATE_FAILED", "Resource update cancelled")
             raise
-        resource.properties = props
         self.emit(resource, "UPDATE_COMPLETE", "" if provider.modelled else NOT_MODELLED)
 
     def _restore(self, lid: str, previous: StackResource, spec: dict[str, Any]) -> Step[None]:
