@@ -129,4 +129,4 @@ class EcsMachine(RuleBasedStateMachine):
 
 
 TestEcsMachine = EcsMachine.TestCase
-TestEcsMachine.settings = settings(max_examples=60, stateful_step_count=40, deadline=None)
+TestEcsMachine.settings = settings(max_examples=150, stateful_step_count=50, deadline=None)
