@@ -27,10 +27,12 @@ class _Throttle:
 
 
 @dataclass
-class _Crash:
+class Crash:
+    """An armed crash: fires in invocations that reach their `at_call`-th API call."""
+
     function: str | None  # None = any function
     at_call: int
-    invocations: int
+    invocations: int  # firings left
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Faults:
     clock: VirtualClock
     fired: list[dict[str, object]] = field(default_factory=list)
     _throttles: list[_Throttle] = field(default_factory=list)
-    _crashes: list[_Crash] = field(default_factory=list)
+    _crashes: list[Crash] = field(default_factory=list)
     _drops: list[_Drop] = field(default_factory=list)
 
     def throttle(
@@ -71,11 +73,12 @@ class Faults:
     def crash_invocation(
         self, *, at_call: int, function: str | None = None, invocations: int = 1
     ) -> None:
-        """Make the next `invocations` invocations (of `function`, or of any function) die at
-        their `at_call`-th API call (1-based), before that call reaches the service."""
+        """Make the next `invocations` invocations (of `function`, or of any function) that reach
+        their `at_call`-th API call (1-based) die there, before that call reaches the service.
+        An invocation that makes fewer calls leaves the crash armed for the next one."""
         if at_call < 1:
             raise ValueError("at_call counts API calls from 1")
-        self._crashes.append(_Crash(function, at_call, invocations))
+        self._crashes.append(Crash(function, at_call, invocations))
 
     def drop_events(
         self, *, detail_type: str | None = None, source: str | None = None, count: int = 1
@@ -102,13 +105,17 @@ class Faults:
             self.fired.append({"fault": "throttle", "operation": key, "time": now})
             raise throttle.code or throttling_error(service)
 
-    def crash_point(self, function: str) -> int | None:
-        """Consume a crash armed for `function`; the API call number to crash at, if any."""
+    def crash_point(self, function: str) -> Crash | None:
+        """The crash armed for an invocation of `function` that is starting, if any."""
         for crash in self._crashes:
             if crash.invocations > 0 and crash.function in (None, function):
-                crash.invocations -= 1
-                return crash.at_call
+                return crash
         return None
+
+    def crash_fired(self, crash: Crash, function: str, operation: str) -> None:
+        crash.invocations -= 1
+        self.fired.append({"fault": "crash", "function": function, "at_call": crash.at_call,
+                           "operation": operation, "time": self.clock.now()})
 
     def drops(self, event: dict[str, object]) -> bool:
         """Whether to lose `event` (consumes one armed drop)."""

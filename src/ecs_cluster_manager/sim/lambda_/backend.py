@@ -114,7 +114,8 @@ class LambdaBackend(Backend):
         self.metrics.wakeups.append(wake)
         return Invocation(function, event, wake, self.clock, session=self.session(),
                           region=self.region, stack=self.stack,
-                          crash_at=self.faults.crash_point(function.name), on_done=on_done)
+                          crash=self.faults.crash_point(function.name), faults=self.faults,
+                          on_done=on_done)
 
     def _keep_log(self, invocation: Invocation) -> None:
         text = invocation.log.getvalue()

@@ -32,7 +32,7 @@ from typing import Any
 import boto3
 
 from ecs_cluster_manager.sim.clock import VirtualClock
-from ecs_cluster_manager.sim.faults import SimulatedCrash
+from ecs_cluster_manager.sim.faults import Crash, Faults, SimulatedCrash
 from ecs_cluster_manager.sim.lambda_.functions import Function
 from ecs_cluster_manager.sim.metrics import WakeUp
 
@@ -70,7 +70,7 @@ class Invocation:
 
     def __init__(self, function: Function, payload: Any, wake: WakeUp, clock: VirtualClock, *,
                  session: boto3.Session, region: str, stack: list[Invocation],
-                 crash_at: int | None,
+                 crash: Crash | None, faults: Faults,
                  on_done: Callable[[Invocation], None] | None = None) -> None:
         self.on_done = on_done
         self.function = function
@@ -80,7 +80,8 @@ class Invocation:
         self.session = session
         self.region = region
         self.stack = stack
-        self.crash_at = crash_at
+        self.crash = crash
+        self.faults = faults
         self.deadline = wake.start + function.timeout_s
         self.result: Any = None
         self.error: str | None = None
@@ -117,7 +118,9 @@ class Invocation:
     def count_call(self, operation: str) -> None:
         """Count an API call; crash here if a fault says so."""
         number = sum(self.wake.calls.values()) + 1
-        if self.crash_at == number:
+        crash = self.crash
+        if crash is not None and crash.at_call == number and crash.invocations > 0:
+            self.faults.crash_fired(crash, self.function.name, operation)
             raise SimulatedCrash(f"simulated crash at API call {number} ({operation})")
         self.wake.calls[operation] += 1
 

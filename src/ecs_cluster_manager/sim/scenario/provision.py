@@ -168,3 +168,13 @@ def _group(account: SimAccount, template: dict[str, Any], params: dict[str, str]
         "TerminationPolicies": list(properties.get("TerminationPolicies", ["Default"])),
         "LifecycleHookSpecificationList": specs})
     return name, hooks
+
+
+def start_standalone_tasks(stack: Stack, scenario: Scenario) -> None:
+    """Standalone tasks start once the cluster has capacity (RunTask places them at once)."""
+    ecs = stack.account.ecs
+    assert isinstance(ecs, EcsBackend)
+    for task in scenario.tasks:
+        ecs.handle("RunTask", {"cluster": stack.cluster, "taskDefinition": task.family,
+                               "count": task.count, "launchType": "EC2",
+                               "startedBy": "ecm-scenario"})

@@ -15,7 +15,7 @@ from ecs_cluster_manager.sim.autoscaling.model import Group, GroupInstance, Life
 from ecs_cluster_manager.sim.ecs import EcsBackend
 from ecs_cluster_manager.sim.scenario.actions import Timeline
 from ecs_cluster_manager.sim.scenario.invariants import InvariantChecker
-from ecs_cluster_manager.sim.scenario.provision import Stack, provision
+from ecs_cluster_manager.sim.scenario.provision import Stack, provision, start_standalone_tasks
 from ecs_cluster_manager.sim.scenario.spec import Scenario
 
 SETTLE_LIMIT_S = 3600.0
@@ -73,6 +73,7 @@ def run(scenario: Scenario, handlers: dict[str, str] | None = None) -> Run:
     timeline = Timeline(stack, lambda text: state.notes.append((account.clock.now(), text)))
     try:
         _settle(state)
+        start_standalone_tasks(stack, scenario)
         state.notes.append((account.clock.now(), "cluster ready; timeline starts"))
         timeline.schedule(scenario.timeline, account.clock.now())
         _play(state, timeline)
