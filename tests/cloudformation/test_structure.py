@@ -314,9 +314,20 @@ READ_ONLY_PREFIXES = ("Describe", "List", "Get")
 
 
 def statements(resources: dict[str, Any]) -> list[dict[str, Any]]:
-    [policy] = resources["LifecycleFunctionRole"]["Properties"]["Policies"]
-    found: list[dict[str, Any]] = policy["PolicyDocument"]["Statement"]
+    found: list[dict[str, Any]] = resources["LifecycleFunctionPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     return found
+
+
+def test_function_policy_is_attached_to_the_role_in_use_created_or_brought(resources: dict[str, Any]) -> None:
+    """The original sample's role lacks SignalResource, CreateTags and StopTask: attach ours to it too."""
+    policy = resources["LifecycleFunctionPolicy"]
+    assert "Condition" not in policy
+    assert policy["Properties"]["Roles"] == [
+        {"Fn::If": ["CreateFunctionRole", {"Ref": "LifecycleFunctionRole"}, {"Ref": "LambdaFunctionRole"}]}]
+    assert "Policies" not in resources["LifecycleFunctionRole"]["Properties"]
+    assert "LifecycleFunctionPolicy" in resources["EcsAutoScalingGroup"]["DependsOn"]
+    actions = {a for st in statements(resources) for a in as_list(st["Action"])}
+    assert {"cloudformation:SignalResource", "ec2:CreateTags", "ecs:StopTask"} <= actions
 
 
 def as_list(value: Any) -> list[Any]:
