@@ -15,7 +15,7 @@ from ecs_cluster_manager.errors import UserError
 
 # Each name is a module in this package exposing `register(subparsers)`; the registered parser
 # sets `func(args) -> int`. Add a verb by adding its module name here.
-VERBS: tuple[str, ...] = ("package", "simulate")
+VERBS: tuple[str, ...] = ("package", "simulate", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
