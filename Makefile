@@ -32,8 +32,7 @@ pytest: $(STAMP) $(CHECKOV_STAMP)
 test: lint typecheck pytest
 
 demo: $(STAMP)
-	@echo "make demo: the demo does not exist yet (issue 5: simulated CloudFormation and 'ecm demo')." >&2
-	@exit 2
+	$(BIN)/ecm demo
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache

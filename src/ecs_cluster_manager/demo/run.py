@@ -1,0 +1,88 @@
+"""Run the demo and build its report (a JSON-ready dict)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+from ecs_cluster_manager.demo.checks import evaluate
+from ecs_cluster_manager.demo.phases import PHASES, PhaseResult, run_phase
+from ecs_cluster_manager.demo.watch import Say, Watch
+from ecs_cluster_manager.sim.account import SimAccount
+from ecs_cluster_manager.sim.project_stack import ProjectStack
+
+
+def _running_tasks(project: ProjectStack) -> set[str]:
+    ecs = project.account.client("ecs")
+    cluster = project.parameter("EcsClusterName")
+    pages = ecs.get_paginator("list_tasks").paginate(cluster=cluster, desiredStatus="RUNNING")
+    return {arn for page in pages for arn in page["taskArns"]}
+
+
+def run_demo(say: Say | None = None) -> dict[str, Any]:
+    wall_start = time.monotonic()
+    account = SimAccount()
+    project = ProjectStack(account)
+    start = account.clock.now()
+
+    def relative_say(when: float, text: str) -> None:
+        if say is not None:
+            say(when - start, text)
+
+    watch = Watch(project, relative_say)
+    phases: list[PhaseResult] = []
+    lost: list[str] = []
+    try:
+        with account.installed():
+            for phase in PHASES:
+                relative_say(account.clock.now(), f"== {phase.name}: {phase.description}")
+                before = _running_tasks(project) if phase.name == "bad-ami" else set()
+                phases.append(run_phase(phase, project, watch))
+                if phase.name == "bad-ami":
+                    lost = sorted(before - _running_tasks(project))
+    finally:
+        account.close()
+    return _report(project, watch, phases, lost, start=start,
+                   wall_s=time.monotonic() - wall_start)
+
+
+def _report(project: ProjectStack, watch: Watch, phases: list[PhaseResult], lost: list[str],
+            *, start: float, wall_s: float) -> dict[str, Any]:
+    def rel(t: float | None) -> float | None:
+        return None if t is None else round(t - start, 3)
+
+    invariants = evaluate(watch.checker, phases, start, lost)
+    actions = sorted(watch.actions.values(), key=lambda a: a.start)
+    tally = Counter((a.phase, a.kind, a.result or "waiting", a.completed_by or "-")
+                    for a in actions)
+    account = project.account
+    group = next(iter(account.autoscaling.groups.values()), None)
+    images = Counter(account.ec2.instances[m].image_id for m in (group.instances if group else {})
+                     if m in account.ec2.instances)
+    return {
+        "passed": all(i.held for i in invariants),
+        "wall_seconds": round(wall_s, 2),
+        "simulated_seconds": round(account.clock.now() - start, 3),
+        "stack": {"name": project.stack_name, "status": project.status(),
+                  "events": len(project.events())},
+        "phases": [{"name": p.name, "description": p.description, "start": rel(p.start),
+                    "duration_s": round(p.end - p.start, 3), "stack_status": p.stack_status,
+                    "expected_status": p.expected_status, "ok": p.ok} for p in phases],
+        "lifecycle_actions": [
+            {"instance": a.instance_id, "hook": a.kind, "phase": a.phase, "start": rel(a.start),
+             "end": rel(a.end), "result": a.result, "completed_by": a.completed_by}
+            for a in actions],
+        "lifecycle_summary": [{"phase": phase, "hook": kind, "result": result, "by": by,
+                               "count": count}
+                              for (phase, kind, result, by), count in tally.items()],
+        "final_state": {
+            "instances": dict(Counter(m.state for m in group.instances.values())) if group else {},
+            "images": dict(images),
+            "services": [{"name": h.name, "desired": h.desired_count, "running": h.running_count,
+                          "steady": h.steady} for h in project.ecs.service_health()],
+        },
+        "api_calls": sum(account.metrics.calls.values()),
+        "invariants": [{"name": i.name, "description": i.description, "held": i.held,
+                        "violations": i.violations} for i in invariants],
+    }
