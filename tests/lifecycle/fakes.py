@@ -58,6 +58,7 @@ class FakeWorld:
     heartbeats: list[str] = field(default_factory=list)
     signals: list[tuple[str, str]] = field(default_factory=list)
     signals_expected: bool = True
+    deny_signal: bool = False
     calls: Counter[str] = field(default_factory=Counter)
     throttle: dict[str, int] = field(default_factory=dict)  # operation -> failures left
 
@@ -167,6 +168,9 @@ class FakeEc2(_Fake):
 class FakeCloudFormation(_Fake):
     def signal_resource(self, StackName: str, LogicalResourceId: str, UniqueId: str, Status: str) -> dict[str, Any]:
         self.world.count("SignalResource")
+        if self.world.deny_signal:
+            raise client_error("AccessDenied", "not authorized to perform: cloudformation:SignalResource",
+                               "SignalResource")
         if not self.world.signals_expected:
             raise client_error("ValidationError", "Stack is in UPDATE_COMPLETE state and can not be signaled",
                                "SignalResource")

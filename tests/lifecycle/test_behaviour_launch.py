@@ -147,3 +147,13 @@ def test_budget_per_instance_per_wake_up(world: FakeWorld, config: Config) -> No
     assert calls["ListContainerInstances"] + calls["DescribeContainerInstances"] <= 3
     assert calls["DescribeAutoScalingInstances"] + calls["CompleteLifecycleAction"] <= 2
     assert calls["DescribeInstances"] == 1
+
+
+def test_denied_signal_is_reported_and_the_launch_still_completes(world: FakeWorld, config: Config,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    world.register("i-1")
+    world.deny_signal = True
+    run(world, config, SWEEP)
+    assert world.completed == [("i-1", LAUNCH_HOOK, "CONTINUE")]
+    assert "grant cloudformation:SignalResource" in logs(capsys)[-1]["notes"][0]

@@ -188,3 +188,19 @@ def test_budget_independent_of_cluster_size(world: FakeWorld, config: Config) ->
     assert world.calls["DescribeServices"] == 1
     assert world.calls["DescribeInstances"] == 1
     assert world.calls["DescribeAutoScalingGroups"] + world.calls["CompleteLifecycleAction"] == 2
+
+
+def test_refused_stop_task_is_noted_and_retried_without_losing_the_heartbeat(world: FakeWorld, config: Config,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    world.add_instance("i-1", TERMINATE_HOOK)
+    world.register("i-1")
+    batch = world.add_task("i-1", "family:batch", "b1")
+    run(world, config, SWEEP)
+    world.now += 1800
+    world.throttle["StopTask"] = 1
+    assert run(world, config, SWEEP)["decisions"] == {"i-1": "wait"}
+    line = last_log(capsys)
+    assert line["actions"] == ["heartbeat"]
+    assert line["notes"] == ["could not stop b1: ThrottlingException"]
+    run(world, config, SWEEP)
+    assert world.tasks[batch].desired == "STOPPED"

@@ -20,8 +20,8 @@ def test_defaults_follow_the_spec() -> None:
 @pytest.mark.parametrize(("override", "message"), [
     ({"ECM_CLUSTER": ""}, "ECM_CLUSTER is not set"),
     ({"ECM_DRAIN_TIMEOUT_S": "soon"}, "ECM_DRAIN_TIMEOUT_S='soon' is not a whole number"),
-    ({"ECM_HEARTBEAT_TIMEOUT_S": "10"}, "ECM_HEARTBEAT_TIMEOUT_S=10 is out of range; use 30..7200"),
-    ({"ECM_HEARTBEAT_TIMEOUT_S": "60", "ECM_DRAIN_TIMEOUT_S": "7200"}, "ECM_DRAIN_TIMEOUT_S=7200 is out of range; use 60..6000"),
+    ({"ECM_HEARTBEAT_TIMEOUT_S": "60"}, "ECM_HEARTBEAT_TIMEOUT_S=60 is out of range; use 120..7200"),
+    ({"ECM_DRAIN_TIMEOUT_S": "200000"}, "ECM_DRAIN_TIMEOUT_S=200000 is out of range; use 60..172800"),
     ({"ECM_STABILITY_SCOPE": "all"}, "ECM_STABILITY_SCOPE='all' is not one of services, cluster"),
     ({"ECM_LAUNCH_REQUIRE_HEALTH_OK": "yes"}, "must be 'true' or 'false'"),
     ({"ECM_STACK_NAME": "s"}, "must be set together"),
@@ -36,3 +36,10 @@ def test_attributes_and_signalling() -> None:
                           "ECM_ASG_LOGICAL_ID": "EcsAutoScalingGroup"})
     assert config.launch_required_attributes == ("a", "b")
     assert config.signals_stack
+
+
+def test_timeout_beyond_the_global_limit_is_capped_and_reported() -> None:
+    config = load_config({**BASE, "ECM_HEARTBEAT_TIMEOUT_S": "120", "ECM_DRAIN_TIMEOUT_S": "20000"})
+    assert config.drain_timeout_s == 12000
+    assert config.warnings == ("ECM_DRAIN_TIMEOUT_S=20000 exceeds the lifecycle action's global limit 12000s "
+                               "(min(48 h, 100 x ECM_HEARTBEAT_TIMEOUT_S)); using 12000.",)

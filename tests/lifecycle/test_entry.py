@@ -36,3 +36,14 @@ def test_handlers_ignore_a_test_notification_without_any_call(monkeypatch: pytes
     assert launch.handler(event, None) == {"decisions": {}}
     assert terminate.handler(event, None) == {"decisions": {}}
     assert capsys.readouterr().out.count('"decision": "ignored"') == 2
+
+
+def test_capped_timeout_is_logged_once_at_cold_start(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    for name, value in {**ENV, "ECM_HEARTBEAT_TIMEOUT_S": "120", "ECM_LAUNCH_TIMEOUT_S": "99999"}.items():
+        monkeypatch.setenv(name, value)
+    assert entry.current_runtime().config.launch_timeout_s == 12000
+    entry.current_runtime()
+    out = capsys.readouterr().out
+    assert out.count('"decision": "config-warning"') == 1
+    assert "ECM_LAUNCH_TIMEOUT_S=99999 exceeds" in out

@@ -48,7 +48,9 @@ ENV_VARS = (
 
 # Auto Scaling limits: HeartbeatTimeout is 30..7200 s and an action can wait at most
 # min(48 h, 100 x HeartbeatTimeout) in total (Amazon EC2 Auto Scaling User Guide, "Lifecycle hooks").
-HEARTBEAT_MIN_S = 30
+# Auto Scaling accepts 30 s, but the gates heartbeat on the one-minute sweep once half the
+# timeout has passed, so a shorter timeout could lapse between two sweeps.
+HEARTBEAT_MIN_S = 120
 HEARTBEAT_MAX_S = 7200
 GLOBAL_TIMEOUT_CAP_S = 48 * 3600
 
@@ -78,6 +80,7 @@ class Config:
     stability_scope: str = "services"
     standalone_policy: str = "stop-after-grace"
     standalone_grace_s: int = 300
+    warnings: tuple[str, ...] = ()
 
     @property
     def global_timeout_s(self) -> int:
@@ -125,11 +128,26 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     return raw == "true"
 
 
+def _capped(env: Mapping[str, str], name: str, limit: int, warnings: list[str]) -> int:
+    """A timeout in 60..48 h, capped at the action's global limit.
+
+    CloudFormation cannot compare two parameters, so a timeout above min(48 h, 100 x heartbeat)
+    can reach us; refusing to start would strand every action, so it is capped and reported.
+    """
+    value = _int(env, name, 3600, 60, GLOBAL_TIMEOUT_CAP_S)
+    if value > limit:
+        warnings.append(f"{name}={value} exceeds the lifecycle action's global limit {limit}s "
+                        f"(min(48 h, 100 x {HEARTBEAT_TIMEOUT_ENV})); using {limit}.")
+        return limit
+    return value
+
+
 def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read and validate the configuration; raises ConfigError with a fix-it message."""
     env = os.environ if env is None else env
     heartbeat = _int(env, HEARTBEAT_TIMEOUT_ENV, 3600, HEARTBEAT_MIN_S, HEARTBEAT_MAX_S)
     limit = min(GLOBAL_TIMEOUT_CAP_S, 100 * heartbeat)
+    warnings: list[str] = []
     attributes = tuple(
         a.strip() for a in env.get(LAUNCH_REQUIRED_ATTRIBUTES_ENV, "").split(",") if a.strip()
     )
@@ -141,14 +159,15 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         heartbeat_timeout_s=heartbeat,
         stack_name=env.get(STACK_NAME_ENV, "").strip(),
         asg_logical_id=env.get(ASG_LOGICAL_ID_ENV, "").strip(),
-        launch_timeout_s=_int(env, LAUNCH_TIMEOUT_ENV, 3600, 60, limit),
+        launch_timeout_s=_capped(env, LAUNCH_TIMEOUT_ENV, limit, warnings),
         launch_required_attributes=attributes,
         launch_require_health_ok=_flag(env, LAUNCH_REQUIRE_HEALTH_ENV, True),
-        drain_timeout_s=_int(env, DRAIN_TIMEOUT_ENV, 3600, 60, limit),
+        drain_timeout_s=_capped(env, DRAIN_TIMEOUT_ENV, limit, warnings),
         drain_timeout_result=_choice(env, DRAIN_TIMEOUT_RESULT_ENV, "ABANDON", RESULTS),
         stability_scope=_choice(env, STABILITY_SCOPE_ENV, "services", SCOPES),
         standalone_policy=_choice(env, STANDALONE_POLICY_ENV, "stop-after-grace", STANDALONE_POLICIES),
-        standalone_grace_s=_int(env, STANDALONE_GRACE_ENV, 300, 0, limit),
+        standalone_grace_s=_int(env, STANDALONE_GRACE_ENV, 300, 0, GLOBAL_TIMEOUT_CAP_S),
+        warnings=tuple(warnings),
     )
     if bool(config.stack_name) != bool(config.asg_logical_id):
         raise ConfigError(

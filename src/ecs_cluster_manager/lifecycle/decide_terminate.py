@@ -83,7 +83,7 @@ def _standalone_to_stop(obs: TerminateObservation, config: Config) -> tuple[str,
 
 def _wait(obs: TerminateObservation, config: Config, reason: str, actions: list[Action]) -> Decision:
     if heartbeat_due(obs.waited_s, obs.from_sweep, config):
-        actions.append(Heartbeat())
+        actions.insert(0, Heartbeat())  # first: a later action's failure must not cost the heartbeat
     starting = obs.record is None or any(isinstance(a, SetDraining) for a in actions)
     decision = "drain-started" if starting else "wait"
     return Decision(decision, reason, tuple(actions), _blocking(obs))

@@ -14,6 +14,7 @@ import boto3
 
 from .aws import Clients
 from .config import ENV_VARS, load_config
+from .logs import log_line
 from .runtime import Runtime
 
 _RUNTIMES: dict[tuple[tuple[str, ...], int], Runtime] = {}
@@ -24,5 +25,7 @@ def current_runtime() -> Runtime:
     runtime = _RUNTIMES.get(key)
     if runtime is None:
         runtime = Runtime(config=load_config(), clients=Clients.from_boto3())
+        for warning in runtime.config.warnings:
+            log_line({"asg": runtime.config.asg_name, "decision": "config-warning", "reason": warning})
         _RUNTIMES[key] = runtime
     return runtime

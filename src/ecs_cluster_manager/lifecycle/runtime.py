@@ -80,7 +80,7 @@ def _targets(gate: Gate, runtime: Runtime, trigger: Trigger) -> list[Target]:
                 if i.get("LifecycleState") == gate.wait_state]
     if isinstance(trigger, InstanceTrigger):
         if _cluster_name(trigger.cluster_arn) != _cluster_name(config.cluster):
-            _ignore(gate, runtime, "ecs", f"event for another cluster {trigger.cluster_arn}")
+            _ignore(gate, runtime, "instance", f"event for another cluster {trigger.cluster_arn}")
             return []
         if not gate.relevant(trigger) or not _waiting(runtime, gate, trigger.instance_id):
             return []  # the common case for ECS events: not worth a log line
