@@ -13,7 +13,8 @@ DEMO_INVARIANTS = {
                       "the bad AMI)",
     "quiet-after-each-phase": "after every phase all instances are InService and every "
                               "service is steady",
-    "rollback-lost-no-task": "the rollback left every running task running",
+    "rollback-lost-no-task": "no task lost in a rollback: every task running before it still "
+                             "runs, unless a drain stopped it (and its service replaced it)",
 }
 
 

@@ -39,7 +39,7 @@ class Progress:
 
 
 def summary(report: dict[str, Any]) -> str:
-    lines = [f"ecm demo: {'PASSED' if report['passed'] else 'FAILED'} - simulated "
+    lines = [f"{report['name']}: {'PASSED' if report['passed'] else 'FAILED'} - simulated "
              f"{clock_text(report['simulated_seconds'])[1:]} in {report['wall_seconds']:.1f} s "
              f"of wall time; stack {report['stack']['name']} {report['stack']['status']}",
              "", "Phases (simulated duration, stack status):"]

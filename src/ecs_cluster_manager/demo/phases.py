@@ -1,9 +1,14 @@
-"""The demo's story, one phase at a time, each ending when the cluster is quiet again."""
+"""The demo's story as phases of steps, each phase ending when the cluster is quiet again.
+
+A stack scenario file (`scenario.py`) is the same thing written in YAML: it starts from
+"deploy this template with these parameters" and uses stack operations as steps.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ecs_cluster_manager.demo import workloads
 from ecs_cluster_manager.demo.watch import Watch
@@ -11,13 +16,14 @@ from ecs_cluster_manager.sim.project_stack import ProjectStack
 
 AMIS = ("ami-0a1b2c3d4e5f60001", "ami-0a1b2c3d4e5f60002", "ami-0badbadbadbad0003")
 PHASE_LIMIT_S = 6 * 3600.0
+Step = tuple[str, dict[str, Any]]  # (step name, arguments)
 
 
 @dataclass(frozen=True)
 class Phase:
     name: str
     description: str
-    act: Callable[[ProjectStack], None]
+    steps: tuple[Step, ...]
     expected_status: str
 
 
@@ -37,46 +43,49 @@ class PhaseResult:
         return self.quiet and self.stack_status == self.expected_status
 
 
-def _deploy(project: ProjectStack) -> None:
+def _publish_ami(project: ProjectStack, args: dict[str, Any]) -> None:
+    project.publish_ami(str(args["image"]), agent_never_connects=args.get("agent") == "never")
+
+
+def _create_stack(project: ProjectStack, args: dict[str, Any]) -> None:
     project.upload_packages()
-    project.publish_ami(AMIS[0])
     project.create()
 
 
-def _workloads(project: ProjectStack) -> None:
+def _update_stack(project: ProjectStack, args: dict[str, Any]) -> None:
+    project.update(**{key: str(value) for key, value in args.items()})
+
+
+def _cancel_update(project: ProjectStack, args: dict[str, Any]) -> None:
+    project.account.clock.call_later(float(args.get("after_s", 0)), project.cancel_update)
+
+
+def _start_workloads(project: ProjectStack, args: dict[str, Any]) -> None:
     workloads.start(project.account.client("ecs"), project.parameter("EcsClusterName"))
 
 
-def _roll(project: ProjectStack) -> None:
-    project.publish_ami(AMIS[1])
-    project.update()
+STEPS: dict[str, Callable[[ProjectStack, dict[str, Any]], None]] = {
+    "publish_ami": _publish_ami, "create_stack": _create_stack, "update_stack": _update_stack,
+    "cancel_update": _cancel_update, "start_workloads": _start_workloads,
+}
 
-
-def _scale_out(project: ProjectStack) -> None:
-    project.update(ClusterSize="3")
-
-
-def _scale_in(project: ProjectStack) -> None:
-    project.update(ClusterSize="2")
-
-
-def _bad_ami(project: ProjectStack) -> None:
-    project.publish_ami(AMIS[2], agent_never_connects=True)
-    project.update()
-
-
-PHASES = (
+DEMO = (
     Phase("deploy", "package and upload the zips, publish an AMI in /ami/ecs/latest, create "
           "the stack from cloudformation/ecs-cluster.yaml with examples/dev-cluster.json",
-          _deploy, "CREATE_COMPLETE"),
+          (("publish_ami", {"image": AMIS[0]}), ("create_stack", {})), "CREATE_COMPLETE"),
     Phase("workloads", "start services web (deregistration delay), worker and log-router "
-          "(daemon), and one standalone task", _workloads, "CREATE_COMPLETE"),
+          "(daemon), and one standalone task", (("start_workloads", {}),), "CREATE_COMPLETE"),
     Phase("ami-roll", "publish a new AMI, update the stack with unchanged parameters: a "
-          "rolling replacement", _roll, "UPDATE_COMPLETE"),
-    Phase("scale-out", "update ClusterSize 2 -> 3", _scale_out, "UPDATE_COMPLETE"),
-    Phase("scale-in", "update ClusterSize 3 -> 2", _scale_in, "UPDATE_COMPLETE"),
+          "rolling replacement", (("publish_ami", {"image": AMIS[1]}), ("update_stack", {})),
+          "UPDATE_COMPLETE"),
+    Phase("scale-out", "update ClusterSize 2 -> 3", (("update_stack", {"ClusterSize": 3}),),
+          "UPDATE_COMPLETE"),
+    Phase("scale-in", "update ClusterSize 3 -> 2", (("update_stack", {"ClusterSize": 2}),),
+          "UPDATE_COMPLETE"),
     Phase("bad-ami", "publish an AMI whose ECS agent never connects, update: the launch gate "
-          "abandons, the stack rolls back", _bad_ami, "UPDATE_ROLLBACK_COMPLETE"),
+          "abandons, the stack rolls back",
+          (("publish_ami", {"image": AMIS[2], "agent": "never"}), ("update_stack", {})),
+          "UPDATE_ROLLBACK_COMPLETE"),
 )
 
 
@@ -84,7 +93,8 @@ def run_phase(phase: Phase, project: ProjectStack, watch: Watch) -> PhaseResult:
     clock = project.account.clock
     watch.phase = phase.name
     start = clock.now()
-    phase.act(project)
+    for name, args in phase.steps:
+        STEPS[name](project, args)
     quiet = watch.run_until(watch.quiet, PHASE_LIMIT_S)
     return PhaseResult(phase.name, phase.description, start, clock.now(), phase.expected_status,
                        project.status(), quiet)

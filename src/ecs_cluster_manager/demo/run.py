@@ -7,9 +7,10 @@ from collections import Counter
 from typing import Any
 
 from ecs_cluster_manager.demo.checks import evaluate
-from ecs_cluster_manager.demo.phases import PHASES, PhaseResult, run_phase
+from ecs_cluster_manager.demo.phases import DEMO, Phase, PhaseResult, run_phase
 from ecs_cluster_manager.demo.watch import Say, Watch
 from ecs_cluster_manager.sim.account import SimAccount
+from ecs_cluster_manager.sim.ecs import StopCause
 from ecs_cluster_manager.sim.project_stack import ProjectStack
 
 
@@ -20,10 +21,21 @@ def _running_tasks(project: ProjectStack) -> set[str]:
     return {arn for page in pages for arn in page["taskArns"]}
 
 
-def run_demo(say: Say | None = None) -> dict[str, Any]:
+def _lost(project: ProjectStack, gone: set[str]) -> list[str]:
+    """Tasks that stopped for another reason than a drain (a replaced service task, or a
+    standalone task the drain gate stopped after its grace period)."""
+    causes = {stop.task_arn: stop.cause for stop in project.ecs.task_stops()}
+    return sorted(arn for arn in gone if causes.get(arn) not in (StopCause.DRAINING,
+                                                                  StopCause.USER))
+
+
+def run_demo(say: Say | None = None, *, phases: tuple[Phase, ...] = DEMO,
+             parameters: list[dict[str, str]] | None = None,
+             name: str = "ecm demo") -> dict[str, Any]:
+    """Play `phases` against the project's stack; the report (see `_report`)."""
     wall_start = time.monotonic()
     account = SimAccount()
-    project = ProjectStack(account)
+    project = ProjectStack(account, parameters=parameters)
     start = account.clock.now()
 
     def relative_say(when: float, text: str) -> None:
@@ -31,20 +43,23 @@ def run_demo(say: Say | None = None) -> dict[str, Any]:
             say(when - start, text)
 
     watch = Watch(project, relative_say)
-    phases: list[PhaseResult] = []
+    results: list[PhaseResult] = []
     lost: list[str] = []
     try:
         with account.installed():
-            for phase in PHASES:
+            for phase in phases:
                 relative_say(account.clock.now(), f"== {phase.name}: {phase.description}")
-                before = _running_tasks(project) if phase.name == "bad-ami" else set()
-                phases.append(run_phase(phase, project, watch))
-                if phase.name == "bad-ami":
-                    lost = sorted(before - _running_tasks(project))
+                # A rollback must leave every running task running.
+                rollback = "ROLLBACK" in phase.expected_status
+                before = _running_tasks(project) if rollback else set()
+                results.append(run_phase(phase, project, watch))
+                if rollback:
+                    lost += _lost(project, before - _running_tasks(project))
     finally:
         account.close()
-    return _report(project, watch, phases, lost, start=start,
-                   wall_s=time.monotonic() - wall_start)
+    report = _report(project, watch, results, lost, start=start,
+                     wall_s=time.monotonic() - wall_start)
+    return {"name": name, **report}
 
 
 def _report(project: ProjectStack, watch: Watch, phases: list[PhaseResult], lost: list[str],
