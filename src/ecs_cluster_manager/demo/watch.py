@@ -62,7 +62,7 @@ class Watch:
                                       f"{action.result} by {record.completed_by}")
 
     def _stack_events(self) -> None:
-        stack = self.project.services.cloudformation.stack(self.project.stack_name)
+        stack = self.project.services.cloudformation.stack(self.project.stack_id)
         for event in stack.events[self._events_seen:]:
             quiet = event.status.endswith("IN_PROGRESS") and not event.reason
             if not quiet and (event.type != "AWS::EC2::LaunchTemplate" or event.reason):

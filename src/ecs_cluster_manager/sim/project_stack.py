@@ -39,6 +39,7 @@ class ProjectStack:
         self.account = account or SimAccount()
         self.services: DeploymentServices = add_deployment_services(self.account)
         self.stack_name = stack_name
+        self.stack_id = stack_name  # the id once created: it still names a deleted stack
         self.parameters = parameters if parameters is not None else example_parameters()
         self.cloudformation = self.account.client("cloudformation")
         self.ssm = self.account.client("ssm")
@@ -79,8 +80,9 @@ class ProjectStack:
 
     def create(self) -> None:
         body = default_template_path().read_text(encoding="utf-8")
-        self.cloudformation.create_stack(StackName=self.stack_name, TemplateBody=body,
-                                         Parameters=self.parameters, Capabilities=CAPABILITIES)
+        self.stack_id = self.cloudformation.create_stack(
+            StackName=self.stack_name, TemplateBody=body, Parameters=self.parameters,
+            Capabilities=CAPABILITIES)["StackId"]
         # Instances join the cluster their user data names; the simulated EC2 does not hand
         # user data to the simulated agent yet, so tell the agent the cluster name directly.
         self.ecs.set_default_cluster(self.parameter("EcsClusterName"))
@@ -102,10 +104,10 @@ class ProjectStack:
         self.cloudformation.cancel_update_stack(StackName=self.stack_name)
 
     def status(self) -> str:
-        return str(self.services.cloudformation.stack(self.stack_name).status)
+        return str(self.services.cloudformation.stack(self.stack_id).status)
 
     def busy(self) -> bool:
-        return self.services.cloudformation.busy(self.stack_name)
+        return self.services.cloudformation.busy(self.stack_id)
 
     def wait(self, timeout_s: float = 6 * 3600.0,
              step: Callable[[Callable[[], bool], float], bool] | None = None) -> str:
@@ -121,9 +123,9 @@ class ProjectStack:
 
     def events(self) -> list[dict[str, Any]]:
         """Every stack event, oldest first."""
-        stack = self.services.cloudformation.stack(self.stack_name)
+        stack = self.services.cloudformation.stack(self.stack_id)
         return [stack.describe_event(e) for e in stack.events]
 
     def output(self, key: str) -> str:
-        stack = self.services.cloudformation.stack(self.stack_name)
+        stack = self.services.cloudformation.stack(self.stack_id)
         return stack.outputs[key][0]
