@@ -6,7 +6,7 @@ a failed create rolls back by deleting what it created (ROLLBACK_COMPLETE); a fa
 cancelled update restores every resource it changed to its previous state, then deletes what
 it added (UPDATE_ROLLBACK_COMPLETE), as "Continue rolling back an update" and
 "Cancel a stack update" describe
-(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-cancel.html).
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn--stack-update-cancel.html).
 """
 
 from __future__ import annotations

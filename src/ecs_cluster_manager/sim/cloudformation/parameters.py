@@ -8,7 +8,8 @@ every value arrives as a string; `Number` must parse as a number within MinValue
 `List<…>` and `CommaDelimitedList` are comma-separated and `Ref` gives a list; an
 `AWS::SSM::Parameter::Value<…>` parameter's value is the name of an SSM parameter, which
 CloudFormation reads on every create and update, and DescribeStacks shows the name as
-ParameterValue and what it read as ResolvedValue.
+ParameterValue and what it read as ResolvedValue (API_Parameter,
+https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html).
 """
 
 from __future__ import annotations
