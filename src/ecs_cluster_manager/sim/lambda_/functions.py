@@ -2,8 +2,9 @@
 
 The handler string is `module.path.function` ("Define Lambda function handler in Python",
 https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html). Code given as a zip is
-extracted once to a private directory that is on `sys.path` while the function loads, as the
-runtime puts the deployment package on the path.
+extracted once to a private directory, imported as a package under a private alias (relative
+imports work, nothing clashes with this process's modules), with the directory on `sys.path`
+while the function loads, as the runtime puts the deployment package on the path.
 """
 
 from __future__ import annotations
@@ -11,17 +12,18 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import io
+import itertools
 import sys
 import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ecs_cluster_manager.sim.errors import AwsError
 
 Handler = Callable[[Any, Any], Any]
+_ALIASES = itertools.count(1)
 
 
 @dataclass
@@ -78,20 +80,26 @@ class Function:
         return handler  # type: ignore[no-any-return]
 
     def _import_from_zip(self, module_name: str) -> Any:
+        """Import `module_name` from the extracted package under a private top-level alias, so
+        relative imports inside it work and it never clashes with the process's own copy of a
+        module of the same name (a packaged `ecs_cluster_manager`, say)."""
         if self._code_dir is None:
             self._code_dir = tempfile.mkdtemp(prefix=f"ecm-sim-{self.name}-")
             with zipfile.ZipFile(io.BytesIO(self.zip_bytes or b"")) as archive:
                 archive.extractall(self._code_dir)
-        path = Path(self._code_dir, *module_name.split("."))
-        source = path.with_suffix(".py") if path.with_suffix(".py").exists() else path / "__init__.py"
-        unique = f"_ecm_sim_{self.name.replace('-', '_')}_{module_name.replace('.', '_')}"
-        spec = importlib.util.spec_from_file_location(unique, source)
-        if spec is None or spec.loader is None:
-            raise ImportError(f"No module named '{module_name}' in the deployment package")
-        module = importlib.util.module_from_spec(spec)
-        sys.path.insert(0, self._code_dir)
+        alias = f"_ecm_sim_code_{next(_ALIASES)}"
+        spec = importlib.util.spec_from_loader(alias, loader=None, is_package=True)
+        assert spec is not None
+        root = importlib.util.module_from_spec(spec)
+        root.__path__ = [self._code_dir]
+        sys.modules[alias] = root
+        sys.path.insert(0, self._code_dir)  # the package's absolute imports of its own modules
         try:
-            spec.loader.exec_module(module)
+            return importlib.import_module(f"{alias}.{module_name}")
+        except ModuleNotFoundError as error:
+            if error.name and error.name.startswith(alias):
+                raise ImportError(f"No module named '{module_name}' in the deployment "
+                                  "package") from None
+            raise
         finally:
             sys.path.remove(self._code_dir)
-        return module
