@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 _PARAMS_KEY = "ecm_sim_params"
 _shared_loader: botocore.loaders.Loader | None = None
+# Every session ever made stays alive: functions cache clients keyed on
+# id(boto3.DEFAULT_SESSION), and a collected session's id could be reused by the next account,
+# which would then be answered by a cached client of the old one.
+_SESSIONS: list[boto3.Session] = []
 
 
 def _loader() -> botocore.loaders.Loader:
@@ -61,4 +65,6 @@ def make_session(account: SimAccount) -> boto3.Session:
 
     core.register("before-parameter-build", keep_params, unique_id="ecm-sim-params")
     core.register("before-call", answer, unique_id="ecm-sim-answer")
-    return boto3.Session(botocore_session=core, region_name=account.region)
+    session = boto3.Session(botocore_session=core, region_name=account.region)
+    _SESSIONS.append(session)
+    return session

@@ -57,13 +57,16 @@ class LambdaBackend(Backend):
 
     def register(self, name: str, handler: str, *, timeout_s: int = 60, memory_mb: int = 128,
                  environment: dict[str, str] | None = None, zip_bytes: bytes | None = None,
-                 role: str = "", runtime: str = "python3.12") -> Function:
-        """Create (or replace) a function whose code is importable or given as a zip."""
+                 role: str = "", runtime: str = "python3.12",
+                 isolated: bool = False) -> Function:
+        """Create (or replace) a function whose code is importable or given as a zip.
+        `isolated` imports a private copy of the handler's package for this function (module
+        state is its own, as in a fresh execution environment); zip code always is."""
         function = Function(
             name=name, arn=f"arn:aws:lambda:{self.region}:{self.account_id}:function:{name}",
             handler=handler, role=role or f"arn:aws:iam::{self.account_id}:role/{name}",
             runtime=runtime, timeout_s=timeout_s, memory_mb=memory_mb,
-            environment=dict(environment or {}), zip_bytes=zip_bytes,
+            environment=dict(environment or {}), zip_bytes=zip_bytes, isolated=isolated,
             last_modified=self._timestamp())
         self.functions[name] = function
         return function

@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 import io
 import itertools
+import os
 import sys
 import tempfile
 import zipfile
@@ -38,6 +39,7 @@ class Function:
     environment: dict[str, str] = field(default_factory=dict)
     description: str = ""
     zip_bytes: bytes | None = None
+    isolated: bool = False  # import a private copy of the handler's package, as a new sandbox
     last_modified: str = ""
     _loaded: Handler | None = None
     _code_dir: str | None = None
@@ -70,10 +72,12 @@ class Function:
         if not module_name:
             raise AwsError("InvalidParameterValueException",
                            f"Bad handler '{self.handler}': expected module.function")
-        if self.zip_bytes is None:
-            module = importlib.import_module(module_name)
-        else:
+        if self.zip_bytes is not None:
             module = self._import_from_zip(module_name)
+        elif self.isolated:
+            module = _import_under_alias(_source_root(module_name), module_name)
+        else:
+            module = importlib.import_module(module_name)
         handler = getattr(module, attribute, None)
         if not callable(handler):
             raise ImportError(f"Handler '{attribute}' missing on module '{module_name}'")
@@ -87,19 +91,38 @@ class Function:
             self._code_dir = tempfile.mkdtemp(prefix=f"ecm-sim-{self.name}-")
             with zipfile.ZipFile(io.BytesIO(self.zip_bytes or b"")) as archive:
                 archive.extractall(self._code_dir)
-        alias = f"_ecm_sim_code_{next(_ALIASES)}"
-        spec = importlib.util.spec_from_loader(alias, loader=None, is_package=True)
-        assert spec is not None
-        root = importlib.util.module_from_spec(spec)
-        root.__path__ = [self._code_dir]
-        sys.modules[alias] = root
-        sys.path.insert(0, self._code_dir)  # the package's absolute imports of its own modules
-        try:
-            return importlib.import_module(f"{alias}.{module_name}")
-        except ModuleNotFoundError as error:
-            if error.name and error.name.startswith(alias):
-                raise ImportError(f"No module named '{module_name}' in the deployment "
-                                  "package") from None
-            raise
-        finally:
-            sys.path.remove(self._code_dir)
+        return _import_under_alias(self._code_dir, module_name)
+
+
+def _source_root(module_name: str) -> str:
+    """The directory holding the top-level package (or module) of `module_name`."""
+    top = module_name.split(".", 1)[0]
+    spec = importlib.util.find_spec(top)
+    if spec is None:
+        raise ImportError(f"No module named '{top}'")
+    if spec.submodule_search_locations:
+        return os.path.dirname(next(iter(spec.submodule_search_locations)))
+    if spec.origin is None:
+        raise ImportError(f"Cannot find the source of '{top}'")
+    return os.path.dirname(spec.origin)
+
+
+def _import_under_alias(root_dir: str, module_name: str) -> Any:
+    """Import a fresh copy of `module_name` from `root_dir` under a private top-level alias:
+    module state (caches, clients, clocks captured at import) is the function's own, as in a
+    new Lambda execution environment, and relative imports inside the package work."""
+    alias = f"_ecm_sim_code_{next(_ALIASES)}"
+    spec = importlib.util.spec_from_loader(alias, loader=None, is_package=True)
+    assert spec is not None
+    root = importlib.util.module_from_spec(spec)
+    root.__path__ = [root_dir]
+    sys.modules[alias] = root
+    sys.path.insert(0, root_dir)  # the package's absolute imports of its own modules
+    try:
+        return importlib.import_module(f"{alias}.{module_name}")
+    except ModuleNotFoundError as error:
+        if error.name and error.name.startswith(alias):
+            raise ImportError(f"No module named '{module_name}' in {root_dir}") from None
+        raise
+    finally:
+        sys.path.remove(root_dir)

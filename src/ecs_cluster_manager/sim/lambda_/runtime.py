@@ -23,7 +23,6 @@ import os
 import queue
 import sys
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,12 +32,11 @@ import boto3
 
 from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.faults import Crash, Faults, SimulatedCrash
+from ecs_cluster_manager.sim.lambda_ import vtime
 from ecs_cluster_manager.sim.lambda_.functions import Function
 from ecs_cluster_manager.sim.metrics import WakeUp
 
-_REAL_TIME = time.time
-_REAL_TIME_NS = time.time_ns
-_REAL_SLEEP = time.sleep
+vtime.install()
 
 
 class InvocationTimeout(BaseException):
@@ -147,7 +145,10 @@ class Invocation:
             self._leave()
             self._to_caller.put("done")
 
-    def _sleep(self, seconds: float) -> None:
+    def now(self) -> float:
+        return self.clock.now()
+
+    def sleep(self, seconds: float) -> None:
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
         now = self.clock.now()
@@ -182,26 +183,22 @@ class Invocation:
 
     def _enter(self) -> None:
         """Take the baton: install virtual time, the environment and the session."""
-        self._saved.append((dict(os.environ), boto3.DEFAULT_SESSION,
-                            time.time, time.time_ns, time.sleep, sys.stdout, sys.stderr))
+        self._saved.append((dict(os.environ), boto3.DEFAULT_SESSION, sys.stdout, sys.stderr))
         sys.stdout = sys.stderr = self.log
         os.environ.clear()
         os.environ.update(self._environment())
         boto3.DEFAULT_SESSION = self.session
-        clock = self.clock
-        time.time = clock.now
-        time.time_ns = lambda: int(clock.now() * 1e9)
-        time.sleep = self._sleep  # type: ignore[assignment]
+        vtime.ACTIVE.append(self)
         self.stack.append(self)
 
     def _leave(self) -> None:
-        environ, session, time_fn, time_ns_fn, sleep_fn, out, err = self._saved.pop()
+        environ, session, out, err = self._saved.pop()
         sys.stdout, sys.stderr = out, err
+        vtime.ACTIVE.remove(self)
         self.stack.remove(self)
         os.environ.clear()
         os.environ.update(environ)
         boto3.DEFAULT_SESSION = session
-        time.time, time.time_ns, time.sleep = time_fn, time_ns_fn, sleep_fn
 
 
 def run_to_completion(invocation: Invocation, clock: VirtualClock) -> None:

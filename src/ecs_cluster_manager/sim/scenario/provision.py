@@ -86,7 +86,7 @@ def _functions(account: SimAccount, template: dict[str, Any], params: dict[str, 
             name, handlers.get(logical, setting.handler),
             timeout_s=int(cfn.resolve(setting.timeout, params, attributes) or 3),
             memory_mb=int(cfn.resolve(setting.memory, params, attributes) or 128),
-            environment=env, runtime=setting.runtime)
+            environment=env, runtime=setting.runtime, isolated=True)
         names[logical] = name
         if logical in handlers:
             account.lambda_.functions[name].load()  # a bad handler fails now, not per event
