@@ -60,3 +60,18 @@ def poll_until_in_service(event: Any, context: Any) -> str:
             return "CONTINUE"
         time.sleep(5)
     return "GAVE_UP"
+
+
+_CLOCK = time.time  # a reference taken at import, as a dataclass default would be
+CALLS = {"n": 0}
+
+
+def captured_clock(event: Any, context: Any) -> float:
+    SEEN.append({"captured": _CLOCK(), "module": time.time()})
+    return _CLOCK()
+
+
+def count_calls(event: Any, context: Any) -> int:
+    """Module state: an isolated function has its own copy of CALLS."""
+    CALLS["n"] += 1
+    return CALLS["n"]

@@ -152,3 +152,23 @@ def test_a_polling_function_that_sleeps_and_rechecks_completes_the_launch(
     wake = account.metrics.wakeups[0]
     assert wake.sleep_s >= 10  # polled while the instance booted
     assert wake.calls["autoscaling:CompleteLifecycleAction"] == 1
+
+
+def test_a_reference_to_time_time_kept_by_the_handler_follows_virtual_time(
+        account: SimAccount) -> None:
+    account.lambda_.register("clock", f"{H}.captured_clock")
+    account.clock.run_for(50)
+    account.lambda_.invoke_async("clock", {})
+    account.clock.run_for(1)
+    (seen,) = lambda_handlers.SEEN
+    assert seen["captured"] == seen["module"] == pytest.approx(DEFAULT_START + 50.1)
+
+
+def test_isolated_functions_have_their_own_module_state(account: SimAccount) -> None:
+    functions = account.client("lambda")
+    for name in ("a", "b"):
+        account.lambda_.register(name, f"{H}.count_calls", isolated=True)
+    results = [json.loads(functions.invoke(FunctionName=name)["Payload"].read())
+               for name in ("a", "a", "b")]
+    assert results == [1, 2, 1]
+    assert lambda_handlers.CALLS == {"n": 0}
