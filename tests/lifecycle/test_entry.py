@@ -25,6 +25,21 @@ def test_runtime_is_cached_per_environment_and_session(monkeypatch: pytest.Monke
     monkeypatch.setenv("ECM_DRAIN_TIMEOUT_S", "600")
     assert entry.current_runtime().config.drain_timeout_s == 600
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", boto3.session.Session(region_name="us-east-1"))
+    second = entry.current_runtime()
+    assert second is not first
+    assert entry.current_runtime() is second
+
+
+def test_a_new_session_never_reuses_a_runtime_even_with_a_recycled_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CPython reuses the id of a collected object; the cache must compare identity instead."""
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", boto3.session.Session(region_name="us-east-1"))
+    first = entry.current_runtime()
+    impostor = boto3.session.Session(region_name="us-east-1")
+    key = next(k for k, (_, runtime) in entry._RUNTIMES.items() if runtime is first)
+    monkeypatch.setitem(entry._RUNTIMES, key, (object(), first))  # as if cached for a session now gone
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", impostor)
     assert entry.current_runtime() is not first
 
 

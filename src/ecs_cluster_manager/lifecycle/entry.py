@@ -2,8 +2,10 @@
 
 The runtime (validated configuration plus boto3 clients) is built on the first invocation of a
 container (the cold start) and reused; a bad configuration fails that invocation with the
-ConfigError message. The cache key includes the environment and the default boto3 session, so
-tests and the simulator, which swap both, never reuse clients that talk to another world.
+ConfigError message. The cache holds the default boto3 session its clients came from and is
+reused only while that very session is still the default: tests and the simulator swap sessions,
+and comparing identity (not `id()`, which a new session can inherit from a collected one) keeps
+a runtime from ever talking to another world.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ from .config import ENV_VARS, load_config
 from .logs import log_line
 from .runtime import Runtime
 
-_RUNTIMES: dict[tuple[tuple[str, ...], int], Runtime] = {}
+_RUNTIMES: dict[tuple[str, ...], tuple[object, Runtime]] = {}
 
 
 def current_runtime() -> Runtime:
-    key = (tuple(os.environ.get(name, "") for name in ENV_VARS), id(boto3.DEFAULT_SESSION))
-    runtime = _RUNTIMES.get(key)
-    if runtime is None:
-        runtime = Runtime(config=load_config(), clients=Clients.from_boto3())
-        for warning in runtime.config.warnings:
-            log_line({"asg": runtime.config.asg_name, "decision": "config-warning", "reason": warning})
-        _RUNTIMES[key] = runtime
+    key = tuple(os.environ.get(name, "") for name in ENV_VARS)
+    cached = _RUNTIMES.get(key)
+    if cached is not None and boto3.DEFAULT_SESSION is not None and cached[0] is boto3.DEFAULT_SESSION:
+        return cached[1]
+    runtime = Runtime(config=load_config(), clients=Clients.from_boto3())
+    for warning in runtime.config.warnings:
+        log_line({"asg": runtime.config.asg_name, "decision": "config-warning", "reason": warning})
+    # boto3.client() created the default session if there was none: remember that one.
+    _RUNTIMES[key] = (boto3.DEFAULT_SESSION, runtime)
     return runtime
