@@ -64,8 +64,8 @@ def run(scenario: Scenario, handlers: dict[str, str] | None = None) -> Run:
         record.end, record.result, record.heartbeats = action.ended, action.result, \
             action.heartbeats
         invocation = account.lambda_.current()
-        record.completed_by = (invocation.function.name if invocation is not None
-                               else action.completed_by)
+        by_function = action.completed_by == "api" and invocation is not None
+        record.completed_by = invocation.function.name if by_function else action.completed_by
         checker.action_ended(group, member, action)
 
     lifecycle.on_start.append(started)
