@@ -64,8 +64,9 @@ def run(scenario: Scenario, handlers: dict[str, str] | None = None) -> Run:
         record.end, record.result, record.heartbeats = action.ended, action.result, \
             action.heartbeats
         invocation = account.lambda_.current()
-        by_function = action.completed_by == "api" and invocation is not None
-        record.completed_by = invocation.function.name if by_function else action.completed_by
+        record.completed_by = action.completed_by
+        if action.completed_by == "api" and invocation is not None:
+            record.completed_by = invocation.function.name
         checker.action_ended(group, member, action)
 
     lifecycle.on_start.append(started)
