@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ecs_cluster_manager.cli.main import main
+from ecs_cluster_manager.sim.scenario import report, runner, spec
+from ecs_cluster_manager.sim.scenario.provision import LAUNCH_FUNCTION, TERMINATE_FUNCTION
 
 HERE = Path(__file__).parent
 SCENARIOS = sorted(HERE.glob("*.yaml"))
@@ -62,3 +65,25 @@ def test_a_bad_scenario_or_handler_is_a_usage_error(tmp_path: Path,
     assert main(["simulate", str(HERE / "scale-out.yaml"),
                  "--launch-handler", "no_such_module:handler"]) == 2
     assert "cannot load a handler" in capsys.readouterr().err
+
+
+def _timeout_run(expected: int) -> dict[str, Any]:
+    scenario = spec.parse({
+        "name": "functions that never answer", "duration": "2h",
+        "lifecycle": {"parameters": {"LifecycleHookHeartbeatTimeout": 300}},
+        "cluster": {"instances": 1, "services": [{"name": "web", "count": 1}]},
+        "expect": {"timeouts": expected}})
+    handlers = {LAUNCH_FUNCTION: f"{NAIVE}.ignore", TERMINATE_FUNCTION: f"{NAIVE}.ignore"}
+    return report.build(runner.run(scenario, handlers))
+
+
+def test_actions_that_time_out_break_invariant_5_unless_expected() -> None:
+    strict = _timeout_run(expected=0)
+    timed_out = [a for a in strict["lifecycle_actions"] if a["completed_by"] == "timeout"]
+    assert timed_out
+    assert all(a["end"] - a["start"] == pytest.approx(300) for a in timed_out)
+    assert all(a["result"] == "ABANDON" for a in timed_out)  # the template's DefaultResult
+    broken = {i["name"]: len(i["violations"]) for i in strict["invariants"] if i["violations"]}
+    assert broken == {"action-timed-out": len(timed_out)}
+    lenient = _timeout_run(expected=1000)
+    assert all(not i["violations"] for i in lenient["invariants"])

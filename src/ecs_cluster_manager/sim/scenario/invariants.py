@@ -2,7 +2,8 @@
 
 1. no terminate CONTINUE while a task on that instance is not STOPPED (unless the action timed out);
 2. no service below its minimum healthy count because of a lifecycle action (a replica service,
-   after it first reached steady state, whose latest task stop came from draining or termination);
+   after it first reached steady state, whose latest task stop came from draining or termination,
+   unless that termination is excused as in 3);
 3. no task stopped by instance termination (unless that instance's action timed out, or the
    scenario allows it);
 4. no launch CONTINUE before the container instance is ACTIVE with its agent connected;
@@ -53,7 +54,7 @@ class InvariantChecker:
         self._stops_seen = 0
         self._steady_once: set[tuple[str, str]] = set()
         self._below: set[tuple[str, str]] = set()
-        self._last_cause: dict[tuple[str, str], StopCause] = {}
+        self._last_cause: dict[tuple[str, str], StopCause | None] = {}
 
     def _flag(self, invariant: str, time: float, detail: str) -> None:
         self.violations.append(Violation(invariant, time, detail))
@@ -90,10 +91,13 @@ class InvariantChecker:
         """Checks of the state at the end of an instant (invariants 2 and 3)."""
         stop_log = self.ecs.state.stop_log
         for stop in stop_log[self._stops_seen:]:
-            if stop.service:
-                self._last_cause[(stop.cluster, stop.service)] = stop.cause
-            if (stop.cause == StopCause.INSTANCE_TERMINATED and not self.scenario.allow_task_kills
-                    and stop.ec2_instance_id not in self._timed_out):
+            excused = (self.scenario.allow_task_kills
+                       or stop.ec2_instance_id in self._timed_out)
+            if stop.service:  # a kill the scenario excuses does not count against invariant 2
+                cause = None if excused and stop.cause == StopCause.INSTANCE_TERMINATED \
+                    else stop.cause
+                self._last_cause[(stop.cluster, stop.service)] = cause
+            if stop.cause == StopCause.INSTANCE_TERMINATED and not excused:
                 self._flag("task-stopped-by-termination", stop.at,
                            f"task {stop.task_arn.rsplit('/', 1)[-1]} ({stop.group}) killed with "
                            f"instance {stop.ec2_instance_id}")
@@ -110,7 +114,7 @@ class InvariantChecker:
                 self._flag("service-below-minimum", now,
                            f"service {health.name}: {health.running_count} running, minimum "
                            f"healthy {health.minimum_healthy_count} (last stop: "
-                           f"{self._last_cause[key].value})")
+                           f"{getattr(self._last_cause.get(key), 'value', '?')})")
             if below:
                 self._below.add(key)
             else:
