@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +114,21 @@ def test_test_event_pattern(events: Any) -> None:
                         "detail": {}})
     assert events.test_event_pattern(EventPattern='{"source": ["x"]}', Event=event)["Result"]
     assert not events.test_event_pattern(EventPattern='{"source": ["y"]}', Event=event)["Result"]
+
+
+def test_cloudtrail_and_scheduled_events_have_the_documented_keys(account: SimAccount,
+                                                                  events: Any) -> None:
+    samples = Path("/work/shared/aws-sample-events")
+    trail = json.loads((samples / "cloudtrail_autoscaling_record_lifecycle_action_heartbeat.json")
+                       .read_text())
+    scheduled = json.loads((samples / "eventbridge_scheduled_event.json").read_text())
+    account.cloudtrail.enabled = True
+    target(account, events, "any", EventPattern=json.dumps({"source": ["aws.events"]}))
+    events.put_rule(Name="tick", ScheduleExpression="rate(1 minute)")
+    account.clock.run_for(300)
+    by_type = {e["detail-type"]: e for e in account.events.history}
+    ours = by_type["AWS API Call via CloudTrail"]
+    assert set(ours) == set(trail)
+    assert set(ours["detail"]) == set(trail["detail"]) | {"recipientAccountId"}
+    assert ours["detail"]["eventName"] in ("PutRule", "PutTargets")
+    assert set(by_type["Scheduled Event"]) == set(scheduled)

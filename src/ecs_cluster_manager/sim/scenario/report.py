@@ -117,6 +117,7 @@ def summary(report: dict[str, Any], timeline_lines: int = 15) -> str:
         lines.append(f"  [{'FAIL' if broken else ' ok '}] {invariant['description']}")
         lines += [f"         t={v['t']}: {v['detail']}" for v in broken[:5]]
     notes = [e for e in report["timeline"] if "started on" not in e["event"]]
-    lines.append(f"Timeline (first {timeline_lines} of {len(notes)} entries without starts):")
+    shown = min(timeline_lines, len(notes))
+    lines.append(f"Timeline ({shown} of {len(notes)} entries, action starts left out):")
     lines += [f"  t={e['t']:>9}  {e['event']}" for e in notes[:timeline_lines]]
     return "\n".join(lines)
