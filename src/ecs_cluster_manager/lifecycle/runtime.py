@@ -43,11 +43,20 @@ class Gate:
     decide: Callable[[Any, Config], Decision]
 
 
+def _now() -> float:
+    return time.time()  # looked up per call, so a patched clock (the simulator's) is honoured
+
+
+# Leave this much of the invocation's time unused: a sweep stops taking new instances below it,
+# and the next sweep, a minute later, picks them up.
+SWEEP_RESERVE_MS = 15_000
+
+
 @dataclass(frozen=True)
 class Runtime:
     config: Config
     clients: Clients
-    clock: Callable[[], float] = time.time
+    clock: Callable[[], float] = _now
 
 
 def _cluster_name(value: str) -> str:
@@ -113,12 +122,30 @@ def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> Deci
     return decision
 
 
-def handle(gate: Gate, runtime: Runtime, event: object) -> dict[str, Any]:
-    """Run one wake-up; returns a small summary (useful for direct invocations and tests)."""
+def _out_of_time(gate: Gate, runtime: Runtime, remaining_ms: Callable[[], int] | None,
+                 targets: list[Target], done: int) -> bool:
+    if remaining_ms is None or remaining_ms() >= SWEEP_RESERVE_MS:
+        return False
+    left = [t.instance_id for t in targets[done:]]
+    _ignore(gate, runtime, "sweep", f"invocation nearly out of time: {len(left)} instance(s) left "
+            f"for the next sweep: {', '.join(left[:20])}")
+    return True
+
+
+def handle(gate: Gate, runtime: Runtime, event: object,
+           remaining_ms: Callable[[], int] | None = None) -> dict[str, Any]:
+    """Run one wake-up; returns a small summary (useful for direct invocations and tests).
+
+    `remaining_ms` is the Lambda context's get_remaining_time_in_millis: a sweep over many
+    waiting instances stops early rather than being killed by the function timeout midway.
+    """
     decisions: dict[str, str] = {}
     for trigger in parse_event(event):
         kind = type(trigger).__name__.removesuffix("Trigger").lower()
-        for target in _targets(gate, runtime, trigger):
+        targets = _targets(gate, runtime, trigger)
+        for done, target in enumerate(targets):
+            if target.from_sweep and _out_of_time(gate, runtime, remaining_ms, targets, done):
+                break
             try:
                 decisions[target.instance_id] = _process(gate, runtime, target, kind).decision
             except Exception as error:
