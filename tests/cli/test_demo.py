@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +37,12 @@ def test_demo_json_report_has_phases_actions_and_invariants(
     assert ("ami-roll", "terminate", "CONTINUE") in results
     assert all(i["held"] for i in report["invariants"]) and len(report["invariants"]) == 8
     assert set(report["final_state"]["images"]) == {"ami-0a1b2c3d4e5f60002"}
+
+
+def test_a_malformed_stack_scenario_is_a_usage_error(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("phases:\n  - name: x\n    steps: [reboot_everything]\n"
+                        "    expect: UPDATE_COMPLETE\n")
+    assert main(["demo", "--scenario", str(scenario)]) == 2
+    assert "unknown step 'reboot_everything'" in capsys.readouterr().err
