@@ -83,9 +83,6 @@ class ProjectStack:
         self.stack_id = self.cloudformation.create_stack(
             StackName=self.stack_name, TemplateBody=body, Parameters=self.parameters,
             Capabilities=CAPABILITIES)["StackId"]
-        # Instances join the cluster their user data names; the simulated EC2 does not hand
-        # user data to the simulated agent yet, so tell the agent the cluster name directly.
-        self.ecs.set_default_cluster(self.parameter("EcsClusterName"))
 
     def update(self, **changes: str) -> None:
         """UpdateStack with the previous template; `changes` set parameters, the rest keep

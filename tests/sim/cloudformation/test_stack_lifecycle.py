@@ -27,6 +27,17 @@ def test_creation_completes_only_after_each_instance_joined_ecs(stack: ProjectSt
     assert not stack.services.cloudformation.crashes
 
 
+def test_instances_join_the_cluster_their_launch_template_user_data_names(stack: ProjectStack) -> None:
+    """No default cluster is configured: only the template's user data (ECS_CLUSTER=...) can
+    have put the agents into the stack's cluster."""
+    assert stack.ecs.agents.default_cluster != stack.parameter("EcsClusterName")
+    stack.create()
+    assert stack.wait() == "CREATE_COMPLETE"
+    for instance_id in images(stack):
+        joined = stack.ecs.container_instance_for(instance_id)
+        assert joined is not None and joined.cluster.rsplit("/", 1)[-1] == stack.parameter("EcsClusterName")
+
+
 def test_functions_run_the_uploaded_zip_and_unmodelled_types_are_recorded(
         deployed: ProjectStack) -> None:
     functions = deployed.account.lambda_.functions

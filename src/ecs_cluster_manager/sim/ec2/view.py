@@ -35,6 +35,12 @@ class Ec2View:
         instance = self._instances.get(instance_id)
         return None if instance is None else instance.availability_zone
 
+    def user_data(self, instance_id: str) -> str | None:
+        """The instance's user data (base64, as the API carries it): the agent reads ECS_CLUSTER
+        from it, as the ECS agent reads /etc/ecs/ecs.config written by user data."""
+        instance = self._instances.get(instance_id)
+        return None if instance is None else instance.user_data
+
     def instance_resources(self, instance_id: str) -> tuple[int, int]:
         """(CPU units, memory MiB) of the instance's type."""
         instance = self._instances.get(instance_id)
