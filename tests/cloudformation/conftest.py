@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ecs_cluster_manager.template import load_template
+from tests.samples import SAMPLES, missing_tool_or_data, sample_event  # noqa: F401 - re-exported
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = REPO / "cloudformation" / "ecs-cluster.yaml"
@@ -18,7 +18,6 @@ DEV_EXAMPLE = REPO / "cloudformation" / "examples" / "dev-cluster.json"
 ORIGINAL_COMPLETED = REPO / "cloudformation" / "examples" / "original-completed.json"
 # CI lays shared/ beside the clone, as the developers' machines do.
 SHARED = REPO.parent / "shared"
-SAMPLES = SHARED / "aws-sample-events"
 
 # The original template's parameters (spec, "CloudFormation Parameter File"), in its order.
 ORIGINAL_PARAMETERS = (
@@ -27,21 +26,6 @@ ORIGINAL_PARAMETERS = (
     "DeploymentS3Bucket", "LifecycleLaunchFunctionZip", "LifecycleTerminateFunctionZip",
     "LambdaFunctionRole",
 )  # fmt: skip
-
-
-def missing_tool_or_data(what: str) -> None:
-    """Skip locally when an optional input is absent, but fail under CI, where it must exist."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is required under CI=true")
-    pytest.skip(f"{what} is not available here")
-
-
-def sample_event(name: str) -> dict[str, Any]:
-    path = SAMPLES / name
-    if not path.is_file():
-        missing_tool_or_data(f"documented sample event {path}")
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
 
 
 def parameter_file(path: Path) -> dict[str, str]:

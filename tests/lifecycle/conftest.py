@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ecs_cluster_manager.lifecycle.config import Config
+from tests.samples import sample_event
 
 from .fakes import ASG, CLUSTER, CLUSTER_ARN, LAUNCH_HOOK, TERMINATE_HOOK, FakeWorld
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "aws-sample-events"
-
-
-def sample(name: str) -> dict[str, Any]:
-    """A documented AWS event payload from shared/aws-sample-events (skips when not laid out)."""
-    path = SAMPLES / name
-    if not path.exists():
-        pytest.skip(f"sample events not available at {SAMPLES}")
-    data: dict[str, Any] = json.loads(path.read_text())
-    return data
+sample = sample_event
 
 
 def make_config(**overrides: Any) -> Config:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,9 +10,8 @@ from botocore.exceptions import ClientError
 
 from ecs_cluster_manager.sim import SimAccount
 from ecs_cluster_manager.sim.clock import DEFAULT_START
+from tests.samples import SAMPLES
 from tests.sim.builders import group, members
-
-SAMPLES = Path("/work/shared/aws-sample-events")
 
 
 def lifecycle_events(account: SimAccount, kind: str = "launch") -> list[dict[str, Any]]:

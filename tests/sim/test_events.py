@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from ecs_cluster_manager.sim import SimAccount
 from ecs_cluster_manager.sim.clock import DEFAULT_START
+from tests.samples import SAMPLES
 from tests.sim import lambda_handlers
 from tests.sim.builders import group
 
@@ -118,7 +118,7 @@ def test_test_event_pattern(events: Any) -> None:
 
 def test_cloudtrail_and_scheduled_events_have_the_documented_keys(account: SimAccount,
                                                                   events: Any) -> None:
-    samples = Path("/work/shared/aws-sample-events")
+    samples = SAMPLES
     trail = json.loads((samples / "cloudtrail_autoscaling_record_lifecycle_action_heartbeat.json")
                        .read_text())
     scheduled = json.loads((samples / "eventbridge_scheduled_event.json").read_text())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ecs_cluster_manager.sim.events.patterns import PatternError, matches, validate
+from tests.samples import SAMPLES
 
-SAMPLES = Path("/work/shared/aws-sample-events")
 TERMINATE = json.loads((SAMPLES / "eventbridge_asg_terminate_lifecycle_action.json").read_text())
 
 

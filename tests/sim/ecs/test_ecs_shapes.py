@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -13,10 +12,10 @@ import pytest
 from botocore.validate import ParamValidator
 
 from ecs_cluster_manager.sim.ecs import AgentBehaviour, AgentFault
+from tests.samples import SAMPLES
 
 from .fakes import World
 
-SAMPLES = Path("/work/shared/aws-sample-events")
 MODEL = botocore.session.get_session().get_service_model("ecs")
 
 
