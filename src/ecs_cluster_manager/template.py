@@ -196,17 +196,19 @@ def parameter_defaults(template: Mapping[str, JsonValue]) -> dict[str, str]:
     """
     parameters: dict[str, JsonValue] = template.get("Parameters", {})
     return {
-        name: _as_parameter_string(spec["Default"])
+        name: as_parameter_string(spec["Default"])
         for name, spec in parameters.items()
         if "Default" in spec
     }
 
 
-def _as_parameter_string(value: JsonValue) -> str:
+def as_parameter_string(value: Any) -> str:
+    """A template value in the string form CloudFormation uses for parameters and Sub: booleans
+    lower-case, lists comma-joined."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ",".join(str(item) for item in value)
+        return ",".join(as_parameter_string(item) for item in value)
     return str(value)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ecs_cluster_manager.sim.errors import AwsError
+from ecs_cluster_manager.template import as_parameter_string as _text
 
 
 class _NoValue:
@@ -142,12 +143,6 @@ class Evaluator:
     }
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(_text(v) for v in value)
-    return str(value)
 
 
 def references(node: Any) -> set[str]:

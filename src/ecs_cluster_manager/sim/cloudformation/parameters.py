@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecs_cluster_manager.sim.errors import AwsError
+from ecs_cluster_manager.template import as_parameter_string
 
 SSM_PREFIX = "AWS::SSM::Parameter::Value<"
 ReadSsm = Callable[[str], str]
@@ -76,7 +77,7 @@ def resolve_parameters(template: Mapping[str, Any], supplied: list[dict[str, Any
         elif entry is not None:
             value = str(entry.get("ParameterValue", ""))
         elif "Default" in spec:
-            value = _as_string(spec["Default"])
+            value = as_parameter_string(spec["Default"])
         else:
             value = None
         if value is None:
@@ -100,17 +101,11 @@ def _read(name: str, ssm_name: str, read_ssm: ReadSsm) -> str:
                        "this account.") from None
 
 
-def _as_string(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(str(item) for item in value)
-    return str(value)
 
 
 def _check(name: str, kind: str, value: str, spec: Mapping[str, Any]) -> None:
     allowed = spec.get("AllowedValues")
-    if allowed is not None and value not in [_as_string(a) for a in allowed]:
+    if allowed is not None and value not in [as_parameter_string(a) for a in allowed]:
         raise _invalid(f"Parameter '{name}' must be one of AllowedValues")
     pattern = spec.get("AllowedPattern")
     if pattern is not None and kind == "String" and not re.fullmatch(str(pattern), value):
