@@ -13,7 +13,16 @@ from dataclasses import dataclass
 
 from .checks import Check, run_checks
 from .config import Config
-from .model import Action, Complete, ContainerInstance, Decision, Heartbeat, RememberContainerInstance, Signal
+from .model import (
+    Action,
+    Complete,
+    ContainerInstance,
+    Decision,
+    Heartbeat,
+    RememberContainerInstance,
+    SetDraining,
+    Signal,
+)
 from .timing import heartbeat_due
 
 GONE_STATES = frozenset({"shutting-down", "terminated", "stopping", "stopped"})
@@ -34,9 +43,13 @@ class LaunchObservation:
         return max(0.0, self.now - self.started_at)
 
 
-def _abandon(reason: str, config: Config, blocking: tuple[str, ...] = ()) -> Decision:
-    actions = (Signal("FAILURE"), Complete("ABANDON")) if config.signals_stack else (Complete("ABANDON"),)
-    return Decision("abandon", reason, actions, blocking)
+def _abandon(reason: str, config: Config, blocking: tuple[str, ...] = (),
+             ci: ContainerInstance | None = None) -> Decision:
+    """ABANDON terminates the instance. If it already joined ECS (a check kept failing), ECS may
+    have placed tasks on it: draining it first stops new placements and moves service tasks."""
+    actions: list[Action] = [SetDraining(ci.arn)] if ci is not None and ci.status == "ACTIVE" else []
+    actions += [Signal("FAILURE"), Complete("ABANDON")] if config.signals_stack else [Complete("ABANDON")]
+    return Decision("abandon", reason, tuple(actions), blocking)
 
 
 def _not_ready(ci: ContainerInstance | None) -> list[str]:
@@ -62,7 +75,7 @@ def decide_launch(obs: LaunchObservation, config: Config, checks: list[Check] | 
             ready += [RememberContainerInstance(ci.arn), Complete("CONTINUE")]
             return Decision("continue", "ACTIVE, agent connected, checks passed", tuple(ready))
     if obs.waited_s >= config.launch_timeout_s:
-        return _abandon(f"launch timeout {config.launch_timeout_s}s passed", config, tuple(problems))
+        return _abandon(f"launch timeout {config.launch_timeout_s}s passed", config, tuple(problems), ci)
     due = heartbeat_due(obs.waited_s, obs.from_sweep, config)
     waiting: tuple[Action, ...] = (Heartbeat(),) if due else ()
     return Decision("wait", "; ".join(problems), waiting, tuple(problems))
