@@ -118,7 +118,14 @@ class Faults:
                            "operation": operation, "time": self.clock.now()})
 
     def drops(self, event: dict[str, object]) -> bool:
-        """Whether to lose `event` (consumes one armed drop)."""
+        """Whether to lose `event` (consumes one armed drop).
+
+        ECS events are never lost: the EventBridge events reference lists Amazon ECS events
+        with "Delivery type: Durable", unlike Auto Scaling's best-effort events
+        (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ecs.html).
+        """
+        if event.get("source") == "aws.ecs":
+            return False
         for drop in self._drops:
             if drop.count <= 0:
                 continue
