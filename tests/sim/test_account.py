@@ -14,11 +14,11 @@ from tests.sim.builders import group, members
 def test_instances_launched_by_the_group_join_the_simulated_ecs_cluster() -> None:
     account = SimAccount(check_responses=True)  # the default ECS backend (part B)
     ecs, asg, ec2 = (account.client(s) for s in ("ecs", "autoscaling", "ec2"))
-    ecs.create_cluster(clusterName="default")
+    ecs.create_cluster(clusterName="main")  # the cluster the launch template's user data names
     group(asg, ec2, desired=2)
     account.clock.run_for(120)
-    arns = ecs.list_container_instances(cluster="default")["containerInstanceArns"]
-    described = ecs.describe_container_instances(cluster="default",
+    arns = ecs.list_container_instances(cluster="main")["containerInstanceArns"]
+    described = ecs.describe_container_instances(cluster="main",
                                                  containerInstances=arns)["containerInstances"]
     assert {ci["ec2InstanceId"] for ci in described} == set(members(asg))
     assert {ci["status"] for ci in described} == {"ACTIVE"}
