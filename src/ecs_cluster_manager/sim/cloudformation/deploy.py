@@ -114,6 +114,21 @@ class Deployment:
         self._outputs(evaluator)
         self.stack_event("CREATE_COMPLETE")
 
+    def _reporting_failure(self, resource: StackResource, status: str, steps: Step[None]) -> Step[None]:
+        """Run one resource operation; a failure becomes a `status` (..._FAILED) stack event with
+        the reason CloudFormation shows, then propagates."""
+        try:
+            yield from steps
+        except ClientError as error:
+            self.emit(resource, status, error.response["Error"]["Message"])
+            raise ResourceFailed(resource.reason) from None
+        except ResourceFailed as failure:
+            self.emit(resource, status, str(failure))
+            raise
+        except Cancelled:
+            self.emit(resource, status, "Resource update cancelled")
+            raise
+
     def _create(self, lid: str, spec: dict[str, Any], evaluator: Evaluator) -> Step[None]:
         resource = StackResource(lid, spec["Type"])
         self.stack.resources[lid] = resource
@@ -123,16 +138,12 @@ class Deployment:
         props = evaluator.value(spec.get("Properties", {}))
         ctx = Context(self.account, self.stack, self.emit, self._definition(evaluator, spec),
                       self.clients)
-        try:
+        def started() -> Step[None]:
             steps = provider.create(ctx, resource, props)
             self.emit(resource, "CREATE_IN_PROGRESS", "Resource creation Initiated")
             yield from steps
-        except ClientError as error:
-            self.emit(resource, "CREATE_FAILED", error.response["Error"]["Message"])
-            raise ResourceFailed(resource.reason) from None
-        except ResourceFailed as failure:
-            self.emit(resource, "CREATE_FAILED", str(failure))
-            raise
+
+        yield from self._reporting_failure(resource, "CREATE_FAILED", started())
         resource.properties = props
         self.emit(resource, "CREATE_COMPLETE", "" if provider.modelled else NOT_MODELLED)
 
@@ -192,17 +203,8 @@ class Deployment:
         self.emit(resource, "UPDATE_IN_PROGRESS")
         # Recorded before the change is applied, so a rollback restores from what was tried.
         old, resource.properties = resource.properties, props
-        try:
-            yield from provider.update(ctx, resource, old, props)
-        except ClientError as error:
-            self.emit(resource, "UPDATE_FAILED", error.response["Error"]["Message"])
-            raise ResourceFailed(resource.reason) from None
-        except ResourceFailed as failure:
-            self.emit(resource, "UPDATE_FAILED", str(failure))
-            raise
-        except Cancelled:
-            self.emit(resource, "UPDATE_FAILED", "Resource update cancelled")
-            raise
+        yield from self._reporting_failure(resource, "UPDATE_FAILED",
+                                           provider.update(ctx, resource, old, props))
         self.emit(resource, "UPDATE_COMPLETE", "" if provider.modelled else NOT_MODELLED)
 
     def _restore(self, lid: str, previous: StackResource, spec: dict[str, Any]) -> Step[None]:
@@ -211,14 +213,8 @@ class Deployment:
         ctx = Context(self.account, self.stack, self.emit, self._definition(evaluator, spec),
                       self.clients, rolling_back=True)
         self.emit(resource, "UPDATE_IN_PROGRESS")
-        try:
-            yield from provider_for(resource.type).restore(ctx, resource, previous)
-        except ClientError as error:
-            self.emit(resource, "UPDATE_FAILED", error.response["Error"]["Message"])
-            raise ResourceFailed(resource.reason) from None
-        except ResourceFailed as failure:
-            self.emit(resource, "UPDATE_FAILED", str(failure))
-            raise
+        yield from self._reporting_failure(resource, "UPDATE_FAILED",
+                                           provider_for(resource.type).restore(ctx, resource, previous))
         resource.properties = previous.properties
         self.emit(resource, "UPDATE_COMPLETE")
 
