@@ -63,3 +63,10 @@ def paginate(
         start = int(token[4:])
     end = start + size
     return items[start:end], (f"sim-{end}" if end < len(items) else None)
+
+
+def with_next_token(response: Response, token: str | None) -> Response:
+    """AWS sends NextToken only when there is a next page."""
+    if token:
+        response["NextToken"] = token
+    return response

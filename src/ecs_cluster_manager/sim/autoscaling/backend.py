@@ -13,7 +13,7 @@ from typing import Any
 from ecs_cluster_manager.sim.autoscaling.lifecycle import hook_from_params
 from ecs_cluster_manager.sim.autoscaling.model import PROCESSES, Group, dt
 from ecs_cluster_manager.sim.autoscaling.scaling import Scaler
-from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate
+from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate, with_next_token
 from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.ec2.backend import Ec2Backend
 from ecs_cluster_manager.sim.errors import AwsError, validation_error
@@ -147,9 +147,7 @@ class AutoScalingBackend(Backend):
         page, token = paginate(groups, params.get("NextToken"), params.get("MaxRecords"),
                                default=50, maximum=100, bad_token=_bad_token)
         response: Response = {"AutoScalingGroups": [self._describe(g) for g in page]}
-        if token:
-            response["NextToken"] = token
-        return response
+        return with_next_token(response, token)
 
     def _describe(self, group: Group) -> dict[str, Any]:
         described: dict[str, Any] = {
@@ -186,9 +184,7 @@ class AutoScalingBackend(Backend):
         page, token = paginate(members, params.get("NextToken"), params.get("MaxRecords"),
                                default=50, maximum=50, bad_token=_bad_token)
         response: Response = {"AutoScalingInstances": [m.describe(g.name) for g, m in page]}
-        if token:
-            response["NextToken"] = token
-        return response
+        return with_next_token(response, token)
 
     def TerminateInstanceInAutoScalingGroup(self, params: Params) -> Response:
         instance_id = params["InstanceId"]
@@ -229,9 +225,7 @@ class AutoScalingBackend(Backend):
         page, token = paginate(activities, params.get("NextToken"), params.get("MaxRecords"),
                                default=100, maximum=100, bad_token=_bad_token)
         response: Response = {"Activities": [a.describe() for a in page]}
-        if token:
-            response["NextToken"] = token
-        return response
+        return with_next_token(response, token)
 
     def SuspendProcesses(self, params: Params) -> Response:
         group = self.group(params["AutoScalingGroupName"])

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate
+from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate, with_next_token
 from ecs_cluster_manager.sim.cloudformation.coerce import CoercingClient
 from ecs_cluster_manager.sim.cloudformation.deploy import Deployment
 from ecs_cluster_manager.sim.cloudformation.model import Stack
@@ -204,9 +204,7 @@ class CloudFormationBackend(Backend):
         page, token = paginate(newest_first, params.get("NextToken"), None, default=100,
                                maximum=100, bad_token=lambda: _invalid("Invalid NextToken"))
         response: Response = {"StackEvents": list(page)}
-        if token:
-            response["NextToken"] = token
-        return response
+        return with_next_token(response, token)
 
     def DescribeStackResources(self, params: Params) -> Response:
         stack = self.stack(params["StackName"])
@@ -230,9 +228,7 @@ class CloudFormationBackend(Backend):
         page, token = paginate(summaries, params.get("NextToken"), None, default=100,
                                maximum=100, bad_token=lambda: _invalid("Invalid NextToken"))
         response: Response = {"StackResourceSummaries": list(page)}
-        if token:
-            response["NextToken"] = token
-        return response
+        return with_next_token(response, token)
 
     def GetTemplate(self, params: Params) -> Response:
         return {"TemplateBody": json.dumps(self.stack(params["StackName"]).template)}

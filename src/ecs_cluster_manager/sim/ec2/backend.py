@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate
+from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate, with_next_token
 from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.ec2.filters import instance_predicates, tag_predicate
 from ecs_cluster_manager.sim.ec2.instance_types import INSTANCE_RESOURCES
@@ -196,9 +196,7 @@ class Ec2Backend(Backend):
             {"ReservationId": rid, "OwnerId": self.account_id, "Groups": [], "Instances": found}
             for rid, found in reservations.items()
         ]}
-        if token:
-            response["NextToken"] = token
-        return response
+        return with_next_token(response, token)
 
     def DescribeInstanceAttribute(self, params: Params) -> Response:
         (instance,) = self.get([params["InstanceId"]])
@@ -250,9 +248,7 @@ class Ec2Backend(Backend):
         page, token = paginate(matched, params.get("NextToken"), params.get("MaxResults"),
                                default=1000, maximum=1000, bad_token=_bad_token)
         response: Response = {"Tags": list(page)}
-        if token:
-            response["NextToken"] = token
-        return response
+        return with_next_token(response, token)
 
     # -- launch templates -----------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate
+from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate, with_next_token
 from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.errors import AwsError
 from ecs_cluster_manager.sim.events import patterns
@@ -127,9 +127,7 @@ class EventsBackend(Backend):
         page, token = paginate(rules, params.get("NextToken"), params.get("Limit"), default=100,
                                maximum=100, bad_token=_bad_token)
         response: Response = {"Rules": list(page)}
-        if token:
-            response["NextToken"] = token
-        return response
+        return with_next_token(response, token)
 
     def DeleteRule(self, params: Params) -> Response:
         rule = self.rules.get(params["Name"])
