@@ -18,6 +18,7 @@ from typing import Any
 from ecs_cluster_manager.sim.errors import AwsError
 
 from . import events, pagination, query, serialize, tasks
+from .describe import describe_each
 from .model import STOPPED, ContainerInstance, StopCause
 from .state import EcsState
 
@@ -87,23 +88,14 @@ def list_instances(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
 
 def describe(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
     index = state.cluster(params.get("cluster"))
-    refs = params["containerInstances"]
-    if len(refs) > MAX_DESCRIBE:
-        raise AwsError("InvalidParameterException", "containerInstances can have at most 100 items.")
     include = set(params.get("include", []))
-    found, failures = [], []
-    for ref in refs:
-        ci = state.container_instance(index, ref)
-        if ci is None:
-            failures.append({"arn": _arn_of(state, index.cluster.name, ref), "reason": "MISSING"})
-        else:
-            found.append(
-                serialize.container_instance(
-                    ci,
-                    include_health="CONTAINER_INSTANCE_HEALTH" in include,
-                    include_tags="TAGS" in include,
-                )
-            )
+    found, failures = describe_each(
+        state, index, params["containerInstances"], member="containerInstances",
+        kind="container-instance", limit=MAX_DESCRIBE,
+        lookup=lambda ref: state.container_instance(index, ref),
+        render=lambda ci: serialize.container_instance(
+            ci, include_health="CONTAINER_INSTANCE_HEALTH" in include, include_tags="TAGS" in include),
+    )
     return {"containerInstances": found, "failures": failures}
 
 

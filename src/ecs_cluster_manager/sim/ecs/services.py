@@ -17,6 +17,7 @@ from typing import Any
 from ecs_cluster_manager.sim.errors import AwsError
 
 from . import events, pagination, serialize, service_status, task_definitions
+from .describe import describe_each
 from .model import Deployment, Service, StopProfile, TaskDefinition
 from .scheduler import Scheduler
 from .state import ClusterIndex, EcsState
@@ -149,18 +150,12 @@ def list_services(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
 
 def describe(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
     index = state.cluster(params.get("cluster"))
-    refs = params["services"]
-    if len(refs) > MAX_DESCRIBE:
-        raise AwsError("InvalidParameterException", "services can have at most 10 items.")
     include_tags = "TAGS" in params.get("include", [])
-    found, failures = [], []
-    for ref in refs:
-        svc = state.service(index, ref)
-        if svc is None:
-            arn = ref if ref.startswith("arn:") else state.arn(f"service/{index.cluster.name}/{ref}")
-            failures.append({"arn": arn, "reason": "MISSING"})
-        else:
-            found.append(as_dict(svc, index, include_tags=include_tags))
+    found, failures = describe_each(
+        state, index, params["services"], member="services", kind="service", limit=MAX_DESCRIBE,
+        lookup=lambda ref: state.service(index, ref),
+        render=lambda svc: as_dict(svc, index, include_tags=include_tags),
+    )
     return {"services": found, "failures": failures}
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from ecs_cluster_manager.sim.errors import AwsError
 
 from . import pagination, placement, serialize, task_definitions, tasks
+from .describe import describe_each
 from .model import StopCause, Task
 from .state import EcsState
 
@@ -104,15 +105,9 @@ def list_tasks(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
 
 def describe_tasks(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
     index = state.cluster(params.get("cluster"))
-    refs = params["tasks"]
-    if len(refs) > MAX_DESCRIBE:
-        raise AwsError("InvalidParameterException", "tasks can have at most 100 items.")
-    found, failures = [], []
-    for ref in refs:
-        task = state.task(index, ref)
-        if task is None:
-            arn = ref if ref.startswith("arn:") else state.arn(f"task/{index.cluster.name}/{ref}")
-            failures.append({"arn": arn, "reason": "MISSING"})
-        else:
-            found.append(serialize.api_task(state, task))
+    found, failures = describe_each(
+        state, index, params["tasks"], member="tasks", kind="task", limit=MAX_DESCRIBE,
+        lookup=lambda ref: state.task(index, ref),
+        render=lambda task: serialize.api_task(state, task),
+    )
     return {"tasks": found, "failures": failures}
