@@ -1,5 +1,8 @@
-"""The documented AWS event payloads in shared/aws-sample-events, laid beside the repository
-(on developers' machines and in CI alike); one locator for every test that replays them."""
+"""The documented AWS event payloads the tests replay, kept in the repository.
+
+`tests/fixtures/aws-events/` holds each payload as AWS documents it; its SOURCES.md names the
+documentation page every file was taken from. Nothing in the tests reads outside the repository.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +13,18 @@ from typing import Any
 
 import pytest
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "aws-sample-events"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = FIXTURES / "aws-events"
+ORIGINAL_SPEC = FIXTURES / "original-spec.md"
 
 
 def missing_tool_or_data(what: str) -> None:
-    """Skip locally when an optional input is absent, but fail under CI, where it must exist."""
+    """Skip locally when an optional tool is absent, but fail under CI, where it must exist."""
     if os.environ.get("CI") == "true":
         pytest.fail(f"{what} is missing; CI must provide it")
     pytest.skip(f"{what} is not available here")
 
 
 def sample_event(name: str) -> dict[str, Any]:
-    path = SAMPLES / name
-    if not path.is_file():
-        missing_tool_or_data(f"documented sample event {path}")
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((SAMPLES / name).read_text(encoding="utf-8"))
     return data

@@ -9,15 +9,13 @@ from typing import Any
 import pytest
 
 from ecs_cluster_manager.template import load_template
-from tests.samples import SAMPLES, missing_tool_or_data, sample_event  # noqa: F401 - re-exported
+from tests.samples import ORIGINAL_SPEC, SAMPLES, missing_tool_or_data, sample_event  # noqa: F401 - re-exported
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = REPO / "cloudformation" / "ecs-cluster.yaml"
 BLANK_FILE = REPO / "cloudformation" / "blank_parameter_file.json"
 DEV_EXAMPLE = REPO / "cloudformation" / "examples" / "dev-cluster.json"
 ORIGINAL_COMPLETED = REPO / "cloudformation" / "examples" / "original-completed.json"
-# CI lays shared/ beside the clone, as the developers' machines do.
-SHARED = REPO.parent / "shared"
 
 # The original template's parameters (spec, "CloudFormation Parameter File"), in its order.
 ORIGINAL_PARAMETERS = (

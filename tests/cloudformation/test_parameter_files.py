@@ -14,18 +14,15 @@ from .conftest import (
     DEV_EXAMPLE,
     ORIGINAL_COMPLETED,
     ORIGINAL_PARAMETERS,
-    SHARED,
-    missing_tool_or_data,
+    ORIGINAL_SPEC,
     parameter_file,
 )
 
-SPEC = SHARED / "seed" / "original-spec.md"
+SPEC = ORIGINAL_SPEC
 FILLED = [DEV_EXAMPLE, ORIGINAL_COMPLETED]
 
 
 def spec_json_block_after(marker: str) -> str:
-    if not SPEC.is_file():
-        missing_tool_or_data(f"the original spec at {SPEC}")
     text = SPEC.read_text(encoding="utf-8").split(marker, 1)[1]
     found = re.search(r"```json\n(.*?)```", text, re.S)
     assert found, f"no json block after {marker!r} in the spec"

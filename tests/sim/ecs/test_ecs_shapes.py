@@ -8,7 +8,6 @@ import math
 from typing import Any
 
 import botocore.session
-import pytest
 from botocore.validate import ParamValidator
 
 from ecs_cluster_manager.sim.ecs import AgentBehaviour, AgentFault
@@ -99,7 +98,6 @@ def _sample(name: str) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared sample events not mounted")
 def test_events_have_the_documented_shapes(cluster: World) -> None:
     w = cluster
     w.register_web()
@@ -146,7 +144,6 @@ def test_container_instance_event_versions_increase_per_instance(cluster: World)
         assert ci["version"] == versions[ci["containerInstanceArn"]][-1]
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared sample events not mounted")
 def test_deployment_events_follow_the_samples(cluster: World) -> None:
     w = cluster
     w.register_web()
