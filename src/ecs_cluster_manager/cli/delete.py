@@ -4,13 +4,12 @@ stack and watch it go."""
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from ecs_cluster_manager.cli import render
 from ecs_cluster_manager.cli.aws_options import add_aws_options, clients, set_command, stack_name
+from ecs_cluster_manager.cli.prompt import confirm
 from ecs_cluster_manager.cli.watch import add_watch_options, follow
-from ecs_cluster_manager.errors import UserError
 from ecs_cluster_manager.ops.stack import read_stack
 from ecs_cluster_manager.ops.teardown import deregister_leftovers, start_delete
 from ecs_cluster_manager.ops.watch import watch
@@ -29,16 +28,6 @@ def register(subparsers: Any) -> None:
     add_watch_options(parser)
     add_aws_options(parser)
     set_command(parser, run)
-
-
-def confirm(question: str, yes: bool) -> bool:
-    """True with --yes; asks on a terminal; a non-interactive run without --yes is an error."""
-    if yes:
-        return True
-    if not sys.stdin.isatty():
-        raise UserError(f"{question} needs confirmation: pass --yes when not on a terminal.")
-    answer = input(f"{question} [y/N] ")
-    return answer.strip().lower() in ("y", "yes")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,15 +24,20 @@ class WaitFailed(Exception):
         self.reason = reason
 
 
-def wait(clients: Clients, service: str, waiter_name: str, **params: Any) -> dict[str, Any]:
-    """Poll as botocore's `waiter_name` does until success; WaitFailed otherwise."""
+def wait(clients: Clients, service: str, waiter_name: str, *, delay: float | None = None,
+         **params: Any) -> dict[str, Any]:
+    """Poll as botocore's `waiter_name` does until success (every `delay` seconds instead of
+    the waiter's own, if given; its attempts scale to keep the same patience); WaitFailed
+    otherwise."""
     client = clients(service)
     config = client.get_waiter(waiter_name).config
+    pause = float(config.delay if delay is None else delay)
+    attempts = int(config.max_attempts * config.delay / pause)
     operation = getattr(client, xform_name(config.operation))
     response: dict[str, Any] = {}
-    for attempt in range(config.max_attempts):
+    for attempt in range(attempts):
         if attempt:
-            clients.sleep(config.delay)
+            clients.sleep(pause)
         try:
             response = operation(**params)
         except ClientError as error:
@@ -44,4 +49,4 @@ def wait(clients: Clients, service: str, waiter_name: str, **params: Any) -> dic
             raise WaitFailed(waiter_name, response, "reached a failure state")
         if state is None and "Error" in response:
             raise ClientError(response, config.operation)
-    raise WaitFailed(waiter_name, response, f"still waiting after {config.max_attempts} tries")
+    raise WaitFailed(waiter_name, response, f"still waiting after {attempts} tries")
