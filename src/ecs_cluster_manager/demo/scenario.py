@@ -107,7 +107,7 @@ class PhaseSpec(_Model):
 
 
 class StackScenarioFile(_Model):
-    name: str = Field(min_length=1)
+    name: str = ""  # default: the file's name
     description: str = ""
     stack: StackSettings = StackSettings()
     phases: list[PhaseSpec] = Field(min_length=1)
@@ -131,5 +131,5 @@ def load(path: Path) -> StackScenario:
     parameters = [{"ParameterKey": p["ParameterKey"],
                    "ParameterValue": overrides.get(p["ParameterKey"], p["ParameterValue"])}
                   for p in example_parameters(document.stack.parameters)]
-    return StackScenario(document.name, parameters,
+    return StackScenario(document.name or path.stem, parameters,
                          tuple(phase.as_phase() for phase in document.phases))
