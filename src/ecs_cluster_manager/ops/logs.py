@@ -28,6 +28,7 @@ class Decision:
     at: float  # epoch seconds (the log event's timestamp)
     log_group: str
     record: dict[str, Any]
+    event_id: str = ""
 
     @property
     def instance_id(self) -> str:
@@ -41,6 +42,24 @@ class Decision:
 
     def as_dict(self) -> dict[str, Any]:
         return {"at": self.at, "log_group": self.log_group, **self.record}
+
+
+def follow(clients: Clients, refs: StackRefs, *, since: float, poll_s: float,
+           instance: str | None = None, timeout_s: float | None = None) -> Iterator[Decision]:
+    """New decision lines as they arrive, until `timeout_s` (forever without one)."""
+    start = clients.now()
+    seen: set[tuple[str, str]] = set()
+    while True:
+        for decision in decisions(clients, refs, since=since, instance=instance):
+            key = (decision.log_group, decision.event_id or repr(decision.record))
+            if key not in seen:
+                seen.add(key)
+                yield decision
+        # Events can arrive late in CloudWatch Logs; look back one poll so none is missed.
+        since = max(since, clients.now() - 2 * poll_s)
+        if timeout_s is not None and clients.now() - start >= timeout_s:
+            return
+        clients.sleep(poll_s)
 
 
 def _parse(message: str) -> dict[str, Any] | None:
@@ -72,7 +91,8 @@ def _group_decisions(clients: Clients, group: str, start_ms: int, end_ms: int | 
         for event in page["events"]:
             record = _parse(event["message"])
             if record is not None:
-                yield Decision(event["timestamp"] / 1000.0, group, record)
+                yield Decision(event["timestamp"] / 1000.0, group, record,
+                               str(event.get("eventId", "")))
 
 
 def decisions(clients: Clients, refs: StackRefs, *, since: float,
