@@ -26,6 +26,14 @@ def test_demo_passes_with_every_invariant_held(capsys: pytest.CaptureFixture[str
         assert f"[ok] {phase}" in out
     assert "Received 1 FAILURE signal(s) out of 1" in out  # the bad AMI's launch gate
     assert "UPDATE_ROLLBACK_COMPLETE" in out
+    # The story is told by the commands a user runs on AWS.
+    assert out.count("$ ecm deploy --stack-name ecm-dev") == 5
+    assert "Instances: 2 instance(s) will be replaced, 1 at a time" in out
+    status = out.split("$ ecm status --stack-name ecm-dev", 1)[1].split("\n$ ", 1)[0]
+    assert "Terminating:Wait" in status and "not STOPPED" in status  # a drain, and its blocker
+    assert out.count("$ ecm logs --stack-name ecm-dev --instance") == 2
+    assert "ecm-dev: UPDATE_ROLLBACK_COMPLETE, rollout failed" in out
+    assert "{'" not in out  # no Python reprs for people
 
 
 def test_demo_json_report_has_phases_actions_and_invariants(

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
     else:
         progress = Progress(sys.stdout, live=sys.stdout.isatty())
-        report = run_demo(progress.say, **options)
+        report = run_demo(progress.say, commands_to=sys.stdout, **options)
         progress.done()
         print()
         print(summary(report))

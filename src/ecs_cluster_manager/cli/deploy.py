@@ -62,8 +62,8 @@ def _show(planned: Planned, output: str) -> None:
                           "uploaded": [vars(u) for u in planned.uploaded],
                           "preview": planned.preview.as_dict() if planned.preview else None})
         return
-    for check in planned.checks:
-        render.progress(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+    render.progress(f"validated: {len(planned.checks)} checks passed "
+                    "(ecm validate shows each)")
     for item in planned.uploaded:
         render.progress(f"{'already there' if item.skipped else 'uploaded'}: {item.key}")
     assert planned.preview is not None, "a computed change set has a preview"
@@ -92,7 +92,12 @@ def run(args: argparse.Namespace) -> int:
     if change_set.status == "FAILED":
         raise OperationFailed(f"CloudFormation refused the change set: {change_set.reason}")
     _show(planned, args.output)
-    if not confirm(f"Execute this change set on {name}?", args.yes):
+    try:
+        go_ahead = confirm(f"Execute this change set on {name}?", args.yes)
+    except UserError:
+        change_sets.discard(aws, change_set)  # not left behind for someone else to execute
+        raise
+    if not go_ahead:
         change_sets.discard(aws, change_set)
         render.progress("change set discarded; nothing deployed")
         return 0

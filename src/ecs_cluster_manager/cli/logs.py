@@ -54,10 +54,19 @@ def line(decision: logs.Decision) -> str:
     function = str(record.get("function") or decision.log_group.rsplit("/", 1)[-1])
     text = (f"{when}  {function:<9} {decision.instance_id or '-':<19} "
             f"{record.get('decision')!s:<10} {record.get('reason') or ''}")
-    blocking = record.get("blocking")
-    if isinstance(blocking, list):
-        blocking = ", ".join(str(b) for b in blocking)
-    return text + (f"  [blocked by: {blocking}]" if blocking else "")
+    return text + (f"  [blocked by: {decision.blocking}]" if decision.blocking else "")
+
+
+def collapsed(found: list[logs.Decision]) -> list[tuple[logs.Decision, int, float]]:
+    """Runs of the same decision (a wait repeated every sweep) as (first, count, last time)."""
+    runs: list[tuple[logs.Decision, int, float]] = []
+    for decision in found:
+        if runs and runs[-1][0].same_as(decision):
+            first, count, _ = runs[-1]
+            runs[-1] = (first, count + 1, decision.at)
+        else:
+            runs.append((decision, 1, decision.at))
+    return runs
 
 
 def _emit(decision: logs.Decision, output: str) -> None:
@@ -81,8 +90,12 @@ def run(args: argparse.Namespace) -> int:
             return 0
         return 0
     every = logs.decisions(aws, refs, since=since, instance=args.instance)
-    for decision in every:
-        _emit(decision, args.output)
+    if args.output == "json":
+        for decision in every:
+            _emit(decision, args.output)
+    for first, count, last in collapsed(every) if args.output != "json" else []:
+        until = datetime.fromtimestamp(last, tz=UTC).strftime("%H:%M:%S")
+        print(line(first) + (f"  (x{count}, until {until})" if count > 1 else ""))
     if not every:
         render.progress(f"no decisions since {args.since} in {', '.join(refs.log_groups)}")
     return 0

@@ -55,6 +55,15 @@ def change_line(change: Change) -> str:
     return f"{clock(change.at)}  {change.subject} {change.state}{was}"
 
 
+ROUTINE_REASONS = ("", "Resource creation Initiated")
+
+
+def noteworthy(change: Change, stack: str) -> bool:
+    """In text, a resource's routine IN_PROGRESS events are left out (JSON keeps them)."""
+    return not (change.source == "stack" and change.subject != stack
+                and change.state.endswith("_IN_PROGRESS") and change.detail in ROUTINE_REASONS)
+
+
 def finished_line(stack: str, end: Finished) -> str:
     text = f"{stack}: {end.status}, rollout {end.outcome}"
     if end.busy_instances:
@@ -79,11 +88,12 @@ def follow(items: Iterable[Change | Tick | Finished], stack: str, output: str) -
                 render.json_line({"finished": item.outcome, "status": item.status,
                                   "busy_instances": item.busy_instances})
     elif sys.stdout.isatty():
-        end = _follow_live(items)
+        end = _follow_live(items, stack)
     else:
         for item in items:
             if isinstance(item, Change):
-                print(change_line(item), flush=True)
+                if noteworthy(item, stack):
+                    print(change_line(item), flush=True)
             elif isinstance(item, Finished):
                 end = item
     assert end is not None, "a watch always finishes"
@@ -92,14 +102,15 @@ def follow(items: Iterable[Change | Tick | Finished], stack: str, output: str) -
     return EXIT[end.outcome]
 
 
-def _follow_live(items: Iterable[Change | Tick | Finished]) -> Finished | None:
+def _follow_live(items: Iterable[Change | Tick | Finished], stack: str) -> Finished | None:
     lines: list[str] = []
     end = None
     with Live(_live_view("starting", {}, lines), console=render.console(),
               auto_refresh=False) as live:
         for item in items:
             if isinstance(item, Change):
-                lines.append(change_line(item))
+                if noteworthy(item, stack):
+                    lines.append(change_line(item))
             elif isinstance(item, Tick):
                 live.update(_live_view(f"{item.status} at {clock(item.at)}", item.instances,
                                        lines), refresh=True)

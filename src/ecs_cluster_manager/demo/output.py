@@ -52,7 +52,11 @@ def summary(report: dict[str, Any]) -> str:
         lines.append(f"  {row['phase']:<10} {row['hook']:<9} {row['result']:<8} "
                      f"{row['by']}: {row['count']}")
     final = report["final_state"]
-    lines += ["", f"Final state: instances {final['instances']}, images {final['images']}"]
+    def counted(counts: dict[str, int]) -> str:
+        return ", ".join(f"{count} {name}" for name, count in sorted(counts.items())) or "none"
+
+    lines += ["", f"Final state: instances {counted(final['instances'])}; images "
+                  f"{counted(final['images'])}"]
     lines += [f"  service {s['name']}: {s['running']}/{s['desired']} running"
               f"{', steady' if s['steady'] else ''}" for s in final["services"]]
     lines += ["", "Invariants:"]

@@ -69,32 +69,41 @@ STEPS: dict[str, Callable[[ProjectStack, dict[str, Any]], None]] = {
     "cancel_update": _cancel_update, "start_workloads": _start_workloads,
 }
 
+# The demo's own story is told by the operator's `ecm` commands (demo/operator_steps.py).
 DEMO = (
-    Phase("deploy", "package and upload the zips, publish an AMI in /ami/ecs/latest, create "
-          "the stack from cloudformation/ecs-cluster.yaml with examples/dev-cluster.json",
-          (("publish_ami", {"image": AMIS[0]}), ("create_stack", {})), "CREATE_COMPLETE"),
+    Phase("deploy", "publish an AMI in /ami/ecs/latest, then `ecm deploy` "
+          "cloudformation/ecs-cluster.yaml with examples/dev-cluster.json (validate, upload "
+          "the zips, change set, watch)",
+          (("publish_ami", {"image": AMIS[0]}), ("ecm_deploy", {})), "CREATE_COMPLETE"),
     Phase("workloads", "start services web (deregistration delay), worker and log-router "
           "(daemon), and one standalone task", (("start_workloads", {}),), "CREATE_COMPLETE"),
-    Phase("ami-roll", "publish a new AMI, update the stack with unchanged parameters: a "
-          "rolling replacement", (("publish_ami", {"image": AMIS[1]}), ("update_stack", {})),
-          "UPDATE_COMPLETE"),
-    Phase("scale-out", "update ClusterSize 2 -> 3", (("update_stack", {"ClusterSize": 3}),),
-          "UPDATE_COMPLETE"),
-    Phase("scale-in", "update ClusterSize 3 -> 2", (("update_stack", {"ClusterSize": 2}),),
-          "UPDATE_COMPLETE"),
-    Phase("bad-ami", "publish an AMI whose ECS agent never connects, update: the launch gate "
-          "abandons, the stack rolls back",
-          (("publish_ami", {"image": AMIS[2], "agent": "never"}), ("update_stack", {})),
-          "UPDATE_ROLLBACK_COMPLETE"),
+    Phase("ami-roll", "publish a new AMI and `ecm deploy` the same parameters: a rolling "
+          "replacement; `ecm status` while a drain waits, `ecm logs` for the drained instance",
+          (("publish_ami", {"image": AMIS[1]}), ("ecm_deploy", {"status_while_draining": True}),
+           ("ecm_logs", {})), "UPDATE_COMPLETE"),
+    Phase("scale-out", "`ecm deploy` with ClusterSize 2 -> 3",
+          (("ecm_deploy", {"changes": {"ClusterSize": 3}}),), "UPDATE_COMPLETE"),
+    Phase("scale-in", "`ecm deploy` with ClusterSize 3 -> 2",
+          (("ecm_deploy", {"changes": {"ClusterSize": 2}}),), "UPDATE_COMPLETE"),
+    Phase("bad-ami", "publish an AMI whose ECS agent never connects and `ecm deploy`: the "
+          "launch gate abandons, the stack rolls back",
+          (("publish_ami", {"image": AMIS[2], "agent": "never"}), ("ecm_deploy", {}),
+           ("ecm_logs", {"hook": "launch"})), "UPDATE_ROLLBACK_COMPLETE"),
 )
 
+OperatorSteps = dict[str, Callable[[dict[str, Any]], None]]
 
-def run_phase(phase: Phase, project: ProjectStack, watch: Watch) -> PhaseResult:
+
+def run_phase(phase: Phase, project: ProjectStack, watch: Watch,
+              operator_steps: OperatorSteps | None = None) -> PhaseResult:
     clock = project.account.clock
     watch.phase = phase.name
     start = clock.now()
     for name, args in phase.steps:
-        STEPS[name](project, args)
+        if operator_steps is not None and name in operator_steps:
+            operator_steps[name](args)
+        else:
+            STEPS[name](project, args)
     quiet = watch.run_until(watch.quiet, PHASE_LIMIT_S)
     return PhaseResult(phase.name, phase.description, start, clock.now(), phase.expected_status,
                        project.status(), quiet)

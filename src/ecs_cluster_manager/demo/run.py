@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections import Counter
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 from ecs_cluster_manager.demo.checks import evaluate
+from ecs_cluster_manager.demo.operator import Operator
+from ecs_cluster_manager.demo.operator_steps import steps
 from ecs_cluster_manager.demo.phases import DEMO, Phase, PhaseResult, run_phase
 from ecs_cluster_manager.demo.watch import Say, Watch
 from ecs_cluster_manager.sim.account import SimAccount
@@ -31,8 +35,9 @@ def _lost(project: ProjectStack, gone: set[str]) -> list[str]:
 
 def run_demo(say: Say | None = None, *, phases: tuple[Phase, ...] = DEMO,
              parameters: list[dict[str, str]] | None = None,
-             name: str = "ecm demo") -> dict[str, Any]:
-    """Play `phases` against the project's stack; the report (see `_report`)."""
+             name: str = "ecm demo", commands_to: TextIO | None = None) -> dict[str, Any]:
+    """Play `phases` against the project's stack; the report (see `_report`). The operator's
+    `ecm` commands print to `commands_to` (nowhere when None)."""
     wall_start = time.monotonic()
     account = SimAccount()
     project = ProjectStack(account, parameters=parameters)
@@ -43,16 +48,19 @@ def run_demo(say: Say | None = None, *, phases: tuple[Phase, ...] = DEMO,
             say(when - start, text)
 
     watch = Watch(project, relative_say)
+    watch.narrate_stack_events = False  # `ecm deploy` and `ecm watch` show them
     results: list[PhaseResult] = []
     lost: list[str] = []
     try:
-        with account.installed():
+        with account.installed(), tempfile.TemporaryDirectory(prefix="ecm-demo-") as directory:
+            operator = Operator(project, watch, commands_to, Path(directory))
+            operator_steps = steps(operator)
             for phase in phases:
                 relative_say(account.clock.now(), f"== {phase.name}: {phase.description}")
                 # A rollback must leave every running task running.
                 rollback = "ROLLBACK" in phase.expected_status
                 before = _running_tasks(project) if rollback else set()
-                results.append(run_phase(phase, project, watch))
+                results.append(run_phase(phase, project, watch, operator_steps))
                 if rollback:
                     lost += _lost(project, before - _running_tasks(project))
     finally:

@@ -33,6 +33,7 @@ class Watch:
         self.project = project
         self.say = say
         self.phase = ""
+        self.narrate_stack_events = True  # off when `ecm` commands show them instead
         self.checker = InvariantChecker(project.ecs)
         self.actions: dict[str, ActionRecord] = {}
         self._events_seen = 0
@@ -61,7 +62,8 @@ class Watch:
         stack = self.project.services.cloudformation.stack(self.project.stack_id)
         for event in stack.events[self._events_seen:]:
             quiet = event.status.endswith("IN_PROGRESS") and not event.reason
-            if not quiet and (event.type != "AWS::EC2::LaunchTemplate" or event.reason):
+            if self.narrate_stack_events and not quiet and (
+                    event.type != "AWS::EC2::LaunchTemplate" or event.reason):
                 text = f"{event.logical_id} {event.status}"
                 self.say(event.timestamp, text + (f": {event.reason}" if event.reason else ""))
         self._events_seen = len(stack.events)

@@ -75,7 +75,11 @@ def image_checks(clients: Clients, values: Mapping[str, str], zones: set[str]) -
                        "publish an existing AMI id in the parameter")]
     architecture = images[0].get("Architecture", "")
     ec2 = clients("ec2")
-    described = ec2.describe_instance_types(InstanceTypes=[instance_type])["InstanceTypes"]
+    try:
+        described = ec2.describe_instance_types(InstanceTypes=[instance_type])["InstanceTypes"]
+    except ClientError as error:
+        return [failed("instance type", f"{instance_type}: {_error_text(error)}",
+                       "pick an instance type this Region offers")]
     supported = described[0]["ProcessorInfo"]["SupportedArchitectures"] if described else []
     checks = [failed("AMI", f"{image_id} ({name}) is {architecture}; {instance_type} runs "
                      f"{', '.join(supported)}", "pick an instance type or AMI of the same "

@@ -34,11 +34,22 @@ class Decision:
     def instance_id(self) -> str:
         return str(self.record.get("instance_id") or "")
 
+    @property
+    def blocking(self) -> str:
+        """What blocks, as one text ("" when nothing does or it only repeats the reason)."""
+        value = self.record.get("blocking")
+        text = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
+        return "" if text == str(self.record.get("reason") or "") else text
+
     def summary(self) -> str:
         """"decision: reason (blocking ...)" in one short line."""
         text = f"{self.record.get('decision')}: {self.record.get('reason')}"
-        blocking = self.record.get("blocking")
-        return f"{text} (blocking: {blocking})" if blocking else text
+        return f"{text} (blocking: {self.blocking})" if self.blocking else text
+
+    def same_as(self, other: Decision) -> bool:
+        """The same decision about the same instance, for the same reason (a repeat)."""
+        keys = ("function", "instance_id", "decision", "reason", "blocking")
+        return all(self.record.get(k) == other.record.get(k) for k in keys)
 
     def as_dict(self) -> dict[str, Any]:
         return {"at": self.at, "log_group": self.log_group, **self.record}
