@@ -101,3 +101,17 @@ def test_stack_name_from_the_environment(ecm: Ecm, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("ECM_STACK_NAME")
     missing = ecm("status")
     assert missing.code == 2 and "pass --stack-name or set ECM_STACK_NAME" in missing.err
+
+
+def test_delete_deregisters_a_container_instance_ecs_left_behind(
+        ecm: Ecm, project: ProjectStack) -> None:
+    """An instance whose agent was disconnected when it was terminated stays registered (ECS
+    Developer Guide, "Deregister a container instance") and would block DeleteCluster."""
+    victim = next(iter(project.account.autoscaling.groups["ecm-dev-ecs"].instances))
+    project.ecs.disconnect_agent(victim)
+    project.account.client("ec2").terminate_instances(InstanceIds=[victim])
+    project.account.clock.run_for(120)
+    ran = ecm("delete", "--stack-name", "ecm-dev", "--yes")
+    assert ran.code == 0, ran.err
+    assert f"(its instance {victim} is terminated)" in ran.err
+    assert ran.out.splitlines()[-1] == "ecm-dev: DELETE_COMPLETE, rollout succeeded"
