@@ -138,8 +138,12 @@ def test_deregister_refuses_running_tasks_unless_forced(cluster: World) -> None:
     out = cluster.call("DeregisterContainerInstance", cluster="prod",
                        containerInstance=cluster.ci_arn(a), force=True)
     assert out["containerInstance"]["status"] == "INACTIVE"
-    (stop,) = cluster.ecs.task_stops()
-    assert stop.cause.name == "FORCED_DEREGISTRATION"
+    assert out["containerInstance"]["agentConnected"] is False
+    assert cluster.ecs.task_stops() == []  # forced: the task keeps running, orphaned
+    with pytest.raises(AwsError) as again:
+        cluster.call("DeregisterContainerInstance", cluster="prod",
+                     containerInstance=cluster.ci_arn(a))
+    assert again.value.code == "InvalidParameterException"
 
 
 def test_unknown_cluster(world: World) -> None:
