@@ -69,3 +69,15 @@ def test_output_into_a_closed_pipe_ends_quietly() -> None:
         os.close(write_end)
     assert done.stderr == ""
     assert done.returncode == 1
+
+
+def test_an_unwritable_output_directory_is_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    code = main(["package", "--output-dir", str(a_file / "zips")])
+    error = capsys.readouterr().err.strip()
+    assert code == 1
+    assert error.startswith(f"ecm: cannot use {a_file}")
+    assert error.endswith("check the path and its permissions")
+    assert "\n" not in error

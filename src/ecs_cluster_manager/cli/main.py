@@ -47,6 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 1
+    except OSError as error:  # a file or directory the user named cannot be read or written
+        if args.debug:
+            raise
+        where = f" {error.filename}" if error.filename else ""
+        print(f"ecm: cannot use{where}: {error.strerror or error}; check the path and its "
+              "permissions", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("ecm: interrupted", file=sys.stderr)
         return 130

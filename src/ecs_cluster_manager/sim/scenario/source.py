@@ -63,8 +63,11 @@ class Source:
             raise self._explain(model, error) from None
 
     def _explain(self, model: type[BaseModel], error: ValidationError) -> InputFileError:
-        first = error.errors()[0]
-        key = tuple(part for part in first["loc"] if part != "[key]")
+        # Of a union's alternatives, the error that reaches deepest into the file is the one
+        # about what the author meant.
+        errors = error.errors()
+        first = max(errors, key=lambda e: self._in_document(e["loc"])[1])
+        key = self._in_document(first["loc"])[0]
         raised = (first.get("ctx") or {}).get("error")
         if isinstance(raised, ValueErrorAt):
             return self.error((*key, *raised.key), str(raised))
@@ -80,6 +83,33 @@ class Source:
         value = first.get("input")
         shown = f" (got {_show(value)})" if _scalar(value) else ""
         return self.error(key, f"{message}{shown}")
+
+    def _in_document(self, loc: tuple[str | int, ...]) -> tuple[Path_, int]:
+        """The error's location as a path into the document, and how deep it resolves there:
+        pydantic also names the union member or the dict key it tried (`literal[...]`,
+        `[key]`), which the file does not have."""
+        key: list[str | int] = []
+        depth = 0
+        current: Any = self.data
+        for index, part in enumerate(loc):
+            child = _child(current, part)
+            if child is not _ABSENT:
+                current, depth = child, depth + 1
+            elif index < len(loc) - 1 or not isinstance(current, dict) or part == "[key]":
+                continue  # a name pydantic gave, not a key of the file
+            key.append(part)
+        return tuple(key), depth
+
+
+_ABSENT = object()
+
+
+def _child(value: Any, part: str | int) -> Any:
+    if isinstance(value, dict) and part in value:
+        return value[part]
+    if isinstance(value, list) and isinstance(part, int) and part < len(value):
+        return value[part]
+    return _ABSENT
 
 
 def read(path: Path) -> Source:

@@ -91,24 +91,34 @@ class Cluster(_Model):
         return self
 
 
+ParameterValue = str | int | float | bool
+
+
+def parameter_text(value: ParameterValue) -> str:
+    """A parameter value as CloudFormation receives it (every value is a string)."""
+    return cfn.as_parameter_string(value)
+
+
+def check_parameter_values(parameters: dict[str, ParameterValue], key: str) -> None:
+    """Each value must be one the template's parameter accepts (type, range, allowed values),
+    checked as the simulated CloudFormation checks it."""
+    declared = _template_parameters()
+    for name, value in parameters.items():
+        spec = declared[name]
+        try:
+            check_parameter(name, str(spec.get("Type", "String")), parameter_text(value), spec)
+        except AwsError as error:
+            raise source.ValueErrorAt((key, name), f"{error.message} "
+                                                   f"(got {parameter_text(value)})") from None
+
+
 class Lifecycle(_Model):
-    parameters: dict[ParameterName, str | int | float | bool] = {}
+    parameters: dict[ParameterName, ParameterValue] = {}
 
     @model_validator(mode="after")
     def _values_fit_the_template(self) -> Lifecycle:
-        declared = _template_parameters()
-        for name, value in self.parameters.items():
-            spec = declared[name]
-            try:
-                check_parameter(name, str(spec.get("Type", "String")), _text(value), spec)
-            except AwsError as error:
-                raise source.ValueErrorAt(("parameters", name),
-                                          f"{error.message} (got {_text(value)})") from None
+        check_parameter_values(self.parameters, "parameters")
         return self
-
-
-def _text(value: str | int | float | bool) -> str:
-    return cfn.as_parameter_string(value)
 
 
 def _known_invariant(name: str) -> str:
@@ -171,7 +181,8 @@ class Scenario(_Model):
 
     @property
     def parameters(self) -> dict[str, str]:
-        return {name: _text(value) for name, value in self.lifecycle.parameters.items()}
+        return {name: parameter_text(value)
+                for name, value in self.lifecycle.parameters.items()}
 
     @property
     def steps(self) -> list[TimelineStep]:
