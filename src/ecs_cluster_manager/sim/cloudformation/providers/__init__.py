@@ -1,4 +1,4 @@
-"""Resource providers by resource type; any other type is recorded only (not modelled)."""
+"""Resource providers by resource type; any other type (IAM) is recorded only (not modelled)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ecs_cluster_manager.sim.cloudformation.providers.simple import (
     LambdaFunction,
     LambdaPermission,
     LaunchTemplate,
+    LogGroup,
 )
 
 PROVIDERS: dict[str, Provider] = {
@@ -24,6 +25,7 @@ PROVIDERS: dict[str, Provider] = {
     "AWS::Lambda::Function": LambdaFunction(),
     "AWS::Lambda::Permission": LambdaPermission(),
     "AWS::Events::Rule": EventsRule(),
+    "AWS::Logs::LogGroup": LogGroup(),
 }
 _RECORD_ONLY = RecordOnly()
 
