@@ -38,7 +38,7 @@ def add_deployment_services(account: SimAccount) -> DeploymentServices:
         s3=S3Backend(account.clock, account.region),
         ssm=SsmBackend(account.clock, account.region, account.account_id),
         cloudformation=CloudFormationBackend(account),
-        logs=LogsBackend(account.clock, account.ids, account.region, account.account_id),
+        logs=LogsBackend(account.clock, account.region, account.account_id),
         catalogue=default_catalogue(account.region, account.account_id),
     )
     account.add_service("s3", services.s3)

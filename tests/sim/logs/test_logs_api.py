@@ -18,7 +18,7 @@ GROUP = "/ecs-cluster-manager/dev/launch"
 @pytest.fixture
 def account() -> Iterator[SimAccount]:
     account = SimAccount(check_responses=True, ecs=None)
-    account.add_service("logs", LogsBackend(account.clock, account.ids, account.region,
+    account.add_service("logs", LogsBackend(account.clock, account.region,
                                             account.account_id))
     yield account
     account.close()

@@ -22,12 +22,12 @@ metric filters, subscriptions, Insights queries and KMS are not modelled.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate
 from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.errors import AwsError
-from ecs_cluster_manager.sim.ids import IdFactory
 from ecs_cluster_manager.sim.logs.filter_pattern import compile_pattern
 from ecs_cluster_manager.sim.logs.model import LogEvent, LogGroup, LogStream
 
@@ -45,13 +45,12 @@ def _invalid(message: str) -> AwsError:
 class LogsBackend(Backend):
     service = "logs"
 
-    def __init__(self, clock: VirtualClock, ids: IdFactory, region: str,
-                 account_id: str) -> None:
+    def __init__(self, clock: VirtualClock, region: str, account_id: str) -> None:
         self.clock = clock
-        self.ids = ids
         self.region = region
         self.account_id = account_id
         self.groups: dict[str, LogGroup] = {}
+        self._event_ids = itertools.count(1)  # 56-digit ids, as AWS shows them
 
     # -- the Python API (the Lambda log sink writes through it) ----------------------------
 
@@ -82,7 +81,7 @@ class LogsBackend(Backend):
 
     def append(self, stream: LogStream, timestamp_ms: int, message: str) -> None:
         stream.events.append(LogEvent(timestamp_ms, message, self.now_ms(),
-                                      str(int(self.ids.hex(16), 16))))
+                                      f"{next(self._event_ids):056d}"))
 
     # -- operations -------------------------------------------------------------------------
 
