@@ -49,10 +49,11 @@ def _preview_parts(preview: Preview) -> list[Any]:
     parts: list[Any] = [f"[bold]Change set ({preview.kind})[/bold]: {counts}",
                         render.table(None, ("action", "resource", "type", "replacement"),
                                      ((r.action, r.logical_id, r.resource_type,
-                                       "[bold red]REPLACED[/bold red]" if r.replaced else "")
+                                       render.markup("[bold red]REPLACED[/bold red]")
+                                       if r.replaced else "")
                                       for r in preview.rows))]
-    parts.append(f"Instances: {preview.roll.sentence()}" if preview.roll is not None else
-                 "Instances: not rolled by this change.")
+    parts.append(render.plain(f"Instances: {preview.roll.sentence()}" if preview.roll is not None
+                              else "Instances: not rolled by this change."))
     return parts
 
 

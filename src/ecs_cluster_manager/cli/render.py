@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 PIPE_WIDTH = 200
 
@@ -33,13 +34,27 @@ def progress(text: str) -> None:
 
 
 def table(title: str | None, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    """A borderless table; the first column (an id) never wraps, the others fold on a narrow
+    terminal. Cells are data, never markup
+    (a stack event's reason holds "[i-...]"); pass a Text to style one."""
     out = Table(title=title, title_justify="left", box=None, pad_edge=False,
                 header_style="bold")
-    for header in headers:
-        out.add_column(header, overflow="fold")
+    for index, header in enumerate(headers):
+        out.add_column(header, overflow="fold", no_wrap=index == 0)
     for row in rows:
-        out.add_row(*("-" if cell is None or cell == "" else str(cell) for cell in row))
+        out.add_row(*(cell if isinstance(cell, Text) else
+                      Text("-" if cell is None or cell == "" else str(cell)) for cell in row))
     return out
+
+
+def markup(text: str) -> Text:
+    """Our own styled text (a cell that is meant to carry colour)."""
+    return Text.from_markup(text)
+
+
+def plain(text: str) -> Text:
+    """Data shown as it is: brackets in it are not markup."""
+    return Text(text)
 
 
 def print_json(data: Any) -> None:

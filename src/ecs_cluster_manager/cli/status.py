@@ -34,13 +34,13 @@ def yes_no(value: bool | None) -> str:
 
 def render_snapshot(snap: Snapshot) -> list[Any]:
     """The renderables of a snapshot, top to bottom (shared with the live watch view)."""
-    parts: list[Any] = [f"[bold]Stack {snap.stack}[/bold]: {snap.status} ({snap.outcome})"
-                        + (f" - {snap.reason}" if snap.reason else "")]
+    parts: list[Any] = [render.plain(f"Stack {snap.stack}: {snap.status} ({snap.outcome})"
+                                     + (f" - {snap.reason}" if snap.reason else ""))]
     if snap.last_event:
-        parts.append(f"Last event: {snap.last_event}")
+        parts.append(render.plain(f"Last event: {snap.last_event}"))
     if snap.sizes is not None:
-        parts.append(f"Group {snap.group}: min {snap.sizes['min']}, desired "
-                     f"{snap.sizes['desired']}, max {snap.sizes['max']}")
+        parts.append(render.plain(f"Group {snap.group}: min {snap.sizes['min']}, desired "
+                                  f"{snap.sizes['desired']}, max {snap.sizes['max']}"))
         parts.append(render.table(None, ("instance", "zone", "state", "AMI", "LT version",
                                          "ECS", "agent", "tasks", "held", "blocked by"),
                                   ((i.instance_id, i.zone, i.state, i.image_id,

@@ -40,8 +40,10 @@ def show_checks(checks: list[Check], output: str) -> bool:
     else:
         out = render.console()
         for check in checks:
-            line = f"{render.mark(check.ok)} {check.name}: {check.detail}"
-            out.print(line if check.ok else f"{line} -> {check.fix}")
+            line = render.markup(render.mark(check.ok))
+            line.append(f" {check.name}: {check.detail}"
+                        + ("" if check.ok else f" -> {check.fix}"))
+            out.print(line)
     return all(c.ok for c in checks)
 
 

@@ -73,7 +73,8 @@ def finished_line(stack: str, end: Finished) -> str:
 
 def _live_view(status: str, states: dict[str, str], lines: list[str]) -> Group:
     instances = render.table(None, ("instance", "state"), sorted(states.items()))
-    return Group(f"[bold]{status}[/bold]", instances, *lines[-LIVE_LINES:])
+    return Group(render.plain(status), instances,
+                 *(render.plain(line) for line in lines[-LIVE_LINES:]))
 
 
 def follow(items: Iterable[Change | Tick | Finished], stack: str, output: str) -> int:
