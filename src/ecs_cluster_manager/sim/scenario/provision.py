@@ -52,7 +52,8 @@ def provision(scenario: Scenario, handlers: dict[str, str] | None = None) -> Sta
     logical id ("module.function")."""
     ecs_factory = functools.partial(EcsBackend, seed=scenario.seed)
     account = SimAccount(seed=scenario.seed, ecs=ecs_factory,
-                         ec2_timings=Timings(boot_s=scenario.ec2_boot_s))
+                         ec2_timings=Timings(boot_s=scenario.ec2_boot_s),
+                         limits=scenario.aws.limits(), latency=scenario.aws.latency(scenario.seed))
     template = cfn.load_template()
     params = _parameters(scenario, template)
     cluster = params["EcsCluster"]

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from ecs_cluster_manager.errors import UserError
+from ecs_cluster_manager.sim import realism
 
 ACTIONS = ("scale_to", "replace_all", "kill_agent", "drop_next_lifecycle_event", "throttle",
            "crash_invocation")
@@ -68,6 +69,7 @@ class Scenario:
     parameters: dict[str, str] = field(default_factory=dict)
     expected_timeouts: int = 0
     allow_task_kills: bool = False
+    aws: realism.Realism = field(default_factory=realism.Realism)  # rate limits, latency
 
 
 def _duration(value: Any, where: str) -> float:
@@ -138,7 +140,15 @@ def parse(document: Any) -> Scenario:
                                                         "lifecycle.parameters").items()},
         expected_timeouts=int(expect.get("timeouts", 0)),
         allow_task_kills=bool(expect.get("task_kills", False)),
+        aws=_realism(top.get("aws")),
     )
+
+
+def _realism(raw: Any) -> realism.Realism:
+    try:
+        return realism.parse(_mapping(raw, "aws"))
+    except ValueError as error:
+        raise ScenarioError(str(error)) from None
 
 
 def load(path: Path) -> Scenario:
