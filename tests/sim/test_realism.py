@@ -170,14 +170,15 @@ def test_every_protocol_answers_inside_the_retry_loop(
 
 
 def test_a_scenario_sets_the_limits_and_latency() -> None:
-    harsh = spec.parse({"aws": {"rate_limits": 0.5, "latency_ms": {"median": 80, "p99": 400}}})
-    assert harsh.aws.limits().scale == 0.5
-    assert (harsh.aws.latency_median_s, harsh.aws.latency_p99_s) == (0.08, 0.4)
-    kind = spec.parse({"aws": {"rate_limits": "off", "latency_ms": "off"}}).aws
+    harsh = spec.parse({"aws": {"rate_limits": 0.5,
+                                "latency_ms": {"median": 80, "p99": 400}}}).aws.realism()
+    assert harsh.limits().scale == 0.5
+    assert (harsh.latency_median_s, harsh.latency_p99_s) == (0.08, 0.4)
+    kind = spec.parse({"aws": {"rate_limits": "off", "latency_ms": "off"}}).aws.realism()
     assert kind.limits().bucket_for("ecs", "DescribeTasks") is None
     assert kind.latency(0).sample() == 0.0
-    assert spec.parse({}).aws.limits().scale == 1.0  # on by default
-    with pytest.raises(spec.ScenarioError, match="rate_limits: 'fast'"):
+    assert spec.parse({}).aws.realism().limits().scale == 1.0  # on by default
+    with pytest.raises(spec.ScenarioError, match="rate_limits"):
         spec.parse({"aws": {"rate_limits": "fast"}})
-    with pytest.raises(spec.ScenarioError, match="unknown key 'latency'"):
-        spec.parse({"aws": {"latency": 5}})
+    with pytest.raises(spec.ScenarioError, match="p99"):
+        spec.parse({"aws": {"latency_ms": {"median": 300, "p99": 100}}})
