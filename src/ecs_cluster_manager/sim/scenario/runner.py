@@ -63,11 +63,15 @@ def run(scenario: Scenario, handlers: dict[str, str] | None = None) -> Run:
     lifecycle = account.autoscaling.scaler.lifecycle
 
     def started(group: Group, member: GroupInstance, action: LifecycleAction) -> None:
+        if group.name != stack.group:
+            return  # another group's action: not ours to judge
         state.actions[action.token] = ActionRecord(member.instance_id, action.hook.name,
                                                    action.hook.transition, action.started)
         checker.action_started(group, member, action)
 
     def ended(group: Group, member: GroupInstance, action: LifecycleAction) -> None:
+        if group.name != stack.group:
+            return
         record = state.actions[action.token]
         record.end, record.result, record.heartbeats = action.ended, action.result, \
             action.heartbeats

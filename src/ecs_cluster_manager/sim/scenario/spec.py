@@ -81,8 +81,12 @@ class Cluster(_Model):
     ami: str = Field(default="ami-00000000000000001", pattern=r"^ami-[0-9a-f]+$")
     agent_register_s: Duration = 20.0
     ec2_boot_s: Duration = 15.0
+    image_pull_s: Duration = 3.0  # how long a task stays PENDING (image pull, container start)
     services: list[ServiceSpec] = []
     standalone_tasks: list[TaskSpec] = []
+    # A second group in the account (its own cluster, a terminate hook nobody completes), for
+    # showing that the functions leave other groups alone.
+    neighbour_instances: NonNegativeInt = 0
 
     @model_validator(mode="after")
     def _fits(self) -> Cluster:
