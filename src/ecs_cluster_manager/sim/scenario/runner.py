@@ -126,7 +126,7 @@ def _quiet(state: Run) -> bool:
         return False
     ecs = account.ecs
     assert isinstance(ecs, EcsBackend)
-    return all(h.steady for h in ecs.service_health())
+    return all(h.steady for h in ecs.service_health() if h.status == "ACTIVE")
 
 
 def _step_until(state: Run, done: Callable[[], bool], limit: float) -> bool:
