@@ -15,10 +15,12 @@ def summary(report: dict[str, Any], timeline_lines: int | None = DEFAULT_TIMELIN
     """`timeline_lines` None shows the whole timeline; a cut is always said, with its size."""
     took = "" if report.get("wall_seconds") is None else \
         f" in {report['wall_seconds']} s of wall time"
+    ready = report["ready_after_s"]
+    readiness = "the cluster never became ready" if ready is None else \
+        f"cluster ready after {ready} s"
     lines = [f"Scenario: {report['scenario']}",
              f"Result: {'PASSED' if report['passed'] else 'FAILED'} - simulated "
-             f"{report['simulated_seconds']:.0f} s{took}; cluster ready after "
-             f"{report['ready_after_s']} s"]
+             f"{report['simulated_seconds']:.0f} s{took}; {readiness}"]
     lines += [f"  problem: {p}" for p in report["problems"]]
     actions = report["lifecycle_actions"]
     lines.append(f"Lifecycle actions: {len(actions)} (hook, result, completed by: count)")
