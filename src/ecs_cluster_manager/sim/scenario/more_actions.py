@@ -25,6 +25,8 @@ AGENTS: dict[str, Callable[[float], AgentBehaviour]] = {
     "never-registers": lambda delay: AgentBehaviour(delay, AgentFault.NEVER_REGISTERS),
     "registration-failed": lambda delay: AgentBehaviour(delay, AgentFault.REGISTRATION_FAILED),
     "impaired": lambda delay: AgentBehaviour(delay, runtime_impaired=True),
+    # health INITIALIZING for two minutes after registering, then OK
+    "slow-health": lambda delay: AgentBehaviour(delay, runtime_initializing_s=120.0),
     # registers, drops its connection 5 s later for 40 s, and again every 2 minutes
     "flaps": lambda delay: AgentBehaviour(delay, disconnect_after_s=5.0, disconnect_for_s=40.0,
                                           disconnect_every_s=120.0),
@@ -94,8 +96,30 @@ def scale_neighbour_to(timeline: Timeline, capacity: int) -> None:
     timeline.declare(lambda: 1)
 
 
+def _agent_fault(timeline: Timeline, instance: int | str, what: str,
+                 act: Callable[[EcsBackend, str], bool]) -> None:
+    """A fault on one instance's agent; it fired if the agent was there to take it."""
+    picked = timeline.pick(instance)
+    done = picked is not None and act(_ecs(timeline), picked)
+    timeline.note(f"{what} on {picked}" if done else f"{what}: no live agent on {instance}")
+    timeline.declare(lambda: int(done))
+
+
+def reregister_agent(timeline: Timeline, instance: int | str = 0, after_s: float = 20.0) -> None:
+    """The agent restarts without its state and registers under a new container-instance ARN
+    (the old ARN goes INACTIVE; a gate that trusts a remembered ARN is misled)."""
+    _agent_fault(timeline, instance, f"agent re-registers in {after_s:g} s",
+                 lambda ecs, picked: bool(ecs.reregister_agent(picked, after_s)))
+
+
+def set_health(timeline: Timeline, status: str, instance: int | str = 0) -> None:
+    _agent_fault(timeline, instance, f"container runtime health {status}",
+                 lambda ecs, picked: bool(ecs.set_runtime_health(picked, status)))
+
+
 MORE_ACTIONS: dict[str, Callable[..., None]] = {
     "delete_service": delete_service, "scale_service": scale_service,
     "deploy_service": deploy_service, "terminate_instance": terminate_instance,
-    "scale_neighbour_to": scale_neighbour_to,
+    "scale_neighbour_to": scale_neighbour_to, "reregister_agent": reregister_agent,
+    "set_health": set_health,
 }

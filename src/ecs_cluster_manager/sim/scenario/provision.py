@@ -74,6 +74,8 @@ def provision(scenario: Scenario, handlers: dict[str, str] | None = None) -> Sta
     assert isinstance(ecs, EcsBackend)
     ecs.set_default_cluster(cluster)
     ecs.set_agent_behaviour(AgentBehaviour(register_delay_s=scenario.cluster.agent_register_s))
+    if scenario.cluster.keep_container_instances:
+        ecs.keep_container_instances_on_termination()
     ecs.handle("CreateCluster", {"clusterName": cluster})
     _services(ecs, cluster, scenario)
     template_id = _launch_template(account, scenario, cluster)
@@ -155,6 +157,7 @@ def _services(ecs: EcsBackend, cluster: str, scenario: Scenario) -> None:
             ecs.set_service_stop_profile(cluster, service.name, StopProfile(
                 deregistration_delay_s=service.deregistration_delay_s))
     for task in scenario.cluster.standalone_tasks:
+        ecs.set_task_lifetime(task.family, task.runs_for_s)
         ecs.handle("RegisterTaskDefinition", {
             "family": task.family, "requiresCompatibilities": ["EC2"],
             "containerDefinitions": [{"name": task.family, "image": "public.ecr.aws/x/job",

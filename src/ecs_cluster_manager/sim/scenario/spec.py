@@ -72,6 +72,7 @@ class TaskSpec(_Model):
     count: PositiveInt = 1
     cpu: PositiveInt = 128
     memory: PositiveInt = 128
+    runs_for_s: Duration | None = None  # the task exits this long after it starts; default never
 
 
 class Cluster(_Model):
@@ -87,6 +88,9 @@ class Cluster(_Model):
     # A second group in the account (its own cluster, a terminate hook nobody completes), for
     # showing that the functions leave other groups alone.
     neighbour_instances: NonNegativeInt = 0
+    # The harsher reading: ECS deregisters no terminated instance (by default it deregisters
+    # those whose agent was connected); the functions' sweep must clean up.
+    keep_container_instances: bool = False
 
     @model_validator(mode="after")
     def _fits(self) -> Cluster:

@@ -34,7 +34,7 @@ def _seconds(value: Any) -> Any:
 
 Seconds = Annotated[float, BeforeValidator(_seconds), Field(ge=0)]
 Instance = int | Literal["launching", "terminating"] | Annotated[str, Field(pattern=r"^i-[0-9a-f]+$")]
-Agent = Literal["ok", "never-registers", "registration-failed", "impaired", "flaps"]
+Agent = Literal["ok", "never-registers", "registration-failed", "impaired", "slow-health", "flaps"]
 Operation = Annotated[str, Field(pattern=r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")]
 Function = Literal["launch", "terminate"]
 
@@ -92,6 +92,16 @@ class InstanceChoice(_Model):
     instance: Instance = 0
 
 
+class Reregister(_Model):
+    instance: Instance = 0
+    after_s: Seconds = 20.0  # the new registration appears this long after
+
+
+class SetHealth(_Model):
+    instance: Instance = 0
+    status: Literal["OK", "IMPAIRED", "INITIALIZING", "INSUFFICIENT_DATA"]
+
+
 class TimelineStep(_Model):
     at: Seconds = 0.0
     scale_to: NonNegativeInt | None = None
@@ -105,6 +115,8 @@ class TimelineStep(_Model):
     deploy_service: ServiceName | None = None
     terminate_instance: InstanceChoice | None = None
     scale_neighbour_to: NonNegativeInt | None = None
+    reregister_agent: Reregister | None = None
+    set_health: SetHealth | None = None
 
     @model_validator(mode="before")
     @classmethod
