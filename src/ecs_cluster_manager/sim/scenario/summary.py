@@ -7,7 +7,8 @@ from typing import Any
 DEFAULT_TIMELINE_LINES = 40
 
 
-def _mapping(counts: dict[str, Any]) -> str:
+def counts_text(counts: dict[str, Any]) -> str:
+    """`{"InService": 3}` for people: "3 InService" (shared with the demo's summary)."""
     return ", ".join(f"{value} {key}" for key, value in counts.items()) or "none"
 
 
@@ -39,7 +40,7 @@ def summary(report: dict[str, Any], timeline_lines: int | None = DEFAULT_TIMELIN
     lines += _faults(report)
     final = report["final_state"]
     lines.append(f"Final group: desired {final['group']['desired']}; instances "
-                 f"{_mapping(final['instances'])}; images {_mapping(final['images'])}")
+                 f"{counts_text(final['instances'])}; images {counts_text(final['images'])}")
     lines += [f"  service {s['name']}: {s['running']}/{s['desired']} running, "
               f"{'steady' if s['steady'] else 'not steady'}" for s in final["services"]]
     lines += _invariants(report["invariants"])
