@@ -17,6 +17,9 @@ WHY = {
                               "continues while the live registration still has tasks",
     "drain-leftover-container-instance": "nothing deregisters the container instances that "
                                          "terminated instances leave (issue 8 item 3)",
+    "launch-registration-failed": "the REGISTRATION_FAILED container instances of abandoned "
+                                  "launches stay registered after their instances terminate "
+                                  "(issue 8 item 3)",
 }
 
 
