@@ -59,8 +59,10 @@ def provision(scenario: Scenario, handlers: dict[str, str] | None = None) -> Sta
     logical id ("module.function")."""
     ecs_factory = functools.partial(EcsBackend, seed=scenario.seed, timings=EcsTimings(
         pending_s=scenario.cluster.image_pull_s))
+    realism = scenario.aws.realism()
     account = SimAccount(seed=scenario.seed, ecs=ecs_factory,
-                         ec2_timings=Timings(boot_s=scenario.cluster.ec2_boot_s))
+                         ec2_timings=Timings(boot_s=scenario.cluster.ec2_boot_s),
+                         limits=realism.limits(), latency=realism.latency(scenario.seed))
     template = cfn.load_template()
     params = _parameters(scenario, template)
     cluster = params["EcsCluster"]
