@@ -280,12 +280,13 @@ def test_function_role_is_created_only_when_none_is_given(resources: dict[str, A
 # --- Rules and permissions ------------------------------------------------------------------
 
 
-def test_four_rules_route_to_the_right_functions(template: dict[str, Any]) -> None:
+def test_five_rules_route_to_the_right_functions(template: dict[str, Any]) -> None:
     rules = rule_patterns(template)
     assert {lid: set(rule.targets) for lid, rule in rules.items()} == {
         "LaunchLifecycleRule": {LAUNCH_FN},
         "TerminateLifecycleRule": {TERMINATE_FN},
-        "ContainerInstanceStateRule": {LAUNCH_FN, TERMINATE_FN},
+        "LaunchContainerInstanceRule": {LAUNCH_FN},
+        "TerminateContainerInstanceRule": {TERMINATE_FN},
         "SweepScheduleRule": {LAUNCH_FN, TERMINATE_FN},
     }
     assert rules["SweepScheduleRule"].schedule_expression == "rate(1 minute)"
