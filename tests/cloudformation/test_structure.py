@@ -352,7 +352,16 @@ def test_role_grants_exactly_what_the_functions_call(resources: dict[str, Any]) 
         "ecs:UpdateContainerInstancesState", "ecs:ListTasks", "ecs:DescribeTasks", "ecs:StopTask",
         "ecs:ListServices", "ecs:DescribeServices", "ec2:DescribeInstances", "ec2:CreateTags",
         "cloudformation:SignalResource", "logs:CreateLogStream", "logs:PutLogEvents",
+        "lambda:InvokeFunction",
     }  # fmt: skip
+
+
+def test_functions_may_invoke_only_themselves(resources: dict[str, Any]) -> None:
+    """The sweep's fan-out invokes the running function; nothing else may be invoked."""
+    statement = by_action(resources, "lambda:InvokeFunction")
+    assert as_list(statement["Action"]) == ["lambda:InvokeFunction"]
+    assert statement["Resource"] == [{"Fn::GetAtt": ["LifecycleLaunchFunction", "Arn"]},
+                                     {"Fn::GetAtt": ["LifecycleTerminateFunction", "Arn"]}]
 
 
 def by_action(resources: dict[str, Any], action: str) -> dict[str, Any]:
