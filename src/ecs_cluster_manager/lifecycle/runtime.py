@@ -242,6 +242,7 @@ def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> Deci
 def handle(gate: Gate, runtime: Runtime, event: object) -> dict[str, Any]:
     """Run one wake-up; returns a small summary (useful for direct invocations and tests)."""
     decisions: dict[str, str] = {}
+    runtime.clients.budget.remaining_ms = remaining_ms  # retries never outlast the invocation
     for trigger in parse_event(event):
         kind = type(trigger).__name__.removesuffix("Trigger").lower()
         for target in _targets(gate, runtime, trigger):
