@@ -88,11 +88,11 @@ def test_event_time_from_the_future_is_not_trusted(world: FakeWorld, config: Con
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     world.add_instance("i-1", LAUNCH_HOOK, launched=world.now - 60)
     run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK, time=iso(world.now + 7200)))
-    assert logs(capsys)[-1]["waited_s"] == 60
+    assert logs(capsys)[-1]["waited_s"] == 0  # counted from now, never from a time to come
 
 
 def test_recent_event_time_still_counts(world: FakeWorld, config: Config, capsys: pytest.CaptureFixture[str]) -> None:
-    world.add_instance("i-1", LAUNCH_HOOK, launched=world.now)
+    world.add_instance("i-1", LAUNCH_HOOK, launched=world.now - 300)
     run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK, time=iso(world.now - 120)))
     assert logs(capsys)[-1]["waited_s"] == 120
 
@@ -206,7 +206,7 @@ def test_slices_split_until_one_instance_each_then_check_auto_scaling(world: Fak
         pending += invoker.payloads
         wakeups += 1
     assert done == {f"i-{n:02d}": "continue" for n in range(20)}
-    assert world.calls["DescribeAutoScalingInstances"] == 20  # each leaf checks its one instance
+    assert world.calls["DescribeAutoScalingInstances"] == FAN_OUT + 20  # each slice, then each leaf
 
 
 def test_a_forged_slice_acts_on_nothing_that_is_not_waiting(world: FakeWorld, config: Config) -> None:
@@ -232,7 +232,10 @@ def test_many_waiting_instances_are_spread_over_minutes(world: FakeWorld, config
         seen.update(handed)
         world.now += 60
     assert len(seen) == total
-    assert f"{total} instances waiting: {SWEEP_SHARE} checked this minute" in logs(capsys)[-1]["reason"]
+    line = logs(capsys)[-1]
+    assert (line["decision"], line["reason"]) == (
+        "fan-out", f"{SWEEP_SHARE} waiting instance(s) handed to {FAN_OUT} invocation(s); "
+        f"{total - SWEEP_SHARE} more on the following minutes")
 
 
 def test_a_short_heartbeat_timeout_widens_the_share(world: FakeWorld) -> None:

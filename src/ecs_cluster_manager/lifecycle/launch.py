@@ -43,4 +43,4 @@ GATE = Gate(
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
-    return handle(GATE, current_runtime(), event)
+    return handle(GATE, current_runtime(), event, getattr(context, "get_remaining_time_in_millis", None))

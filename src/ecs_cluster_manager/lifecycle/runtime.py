@@ -10,17 +10,20 @@ Safety rules this module owns:
   heartbeat timeout cannot start a wait that Auto Scaling still holds without our heartbeat
   (and ours are counted elsewhere), so it is dropped and a replayed event cannot time a gate out.
 - ECS events are filtered before any API call (`Gate.relevant`): most are about instances that
-  are in service, and the functions stay idle for them.
+  are in service, and the functions stay idle for them. Every trigger that leads to nothing
+  still leaves one "ignored" log line saying why.
 - An error while handling an event propagates, so Lambda retries the invocation; the sweep logs
   a failed instance and goes on, since it runs again within a minute anyway.
 
 The sweep is bounded per wake-up. The scheduled wake-up makes one DescribeAutoScalingGroups
 call; one waiting instance is handled in place, more are fanned out to asynchronous invocations
-of the same function (at most FAN_OUT Invoke calls per wake-up, a slice of instance ids each,
-split again until a slice holds one instance), and at most SWEEP_SHARE instances are taken per
+of the same function (at most FAN_OUT Invoke calls per wake-up, a slice of instance ids each;
+a slice is checked against Auto Scaling and only its waiting instances are split again, until a
+slice holds one instance), and at most SWEEP_SHARE instances are taken per
 minute, rotating through the rest on later minutes, so a sweep never bursts a rate-limit bucket
 (unless a full round would then outlast half the heartbeat timeout: heartbeats come first).
-A slice is checked against Auto Scaling like any other trigger before anything is done.
+A slice is untrusted input like any other payload: nothing is done for an instance in it before
+Auto Scaling says it waits on our hook.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ WARM_POOL_WAIT = "Warmed:Pending:Wait"
 CLOCK_SKEW_S = 300
 FAN_OUT = 8  # Invoke calls per sweep wake-up, at most
 SWEEP_SHARE = 40  # instances a sweep takes per minute; the rest on the following minutes
+MAX_CHECKED = 50  # instance ids per DescribeAutoScalingInstances call (API limit)
 
 
 class Observation(Protocol):
@@ -175,33 +179,57 @@ def _share(waiting: list[tuple[str, str]], now: float, heartbeat_timeout_s: int)
     return (ordered[start:] + ordered[:start])[:size]
 
 
-def _fan_out(runtime: Runtime, instance_ids: list[str]) -> bool:
+def _fan_out(gate: Gate, runtime: Runtime, instance_ids: list[str], note: str = "") -> bool:
     """Hand the instances to at most FAN_OUT new invocations; False if that is not possible."""
     slices = [instance_ids[i::FAN_OUT] for i in range(min(FAN_OUT, len(instance_ids)))]
-    return runtime.invoke([{SWEEP_SLICE_KEY: part} for part in slices])
+    if not runtime.invoke([{SWEEP_SLICE_KEY: part} for part in slices]):
+        return False
+    log_line({"function": gate.name, "asg": runtime.config.asg_name, "hook": gate.hook_of(runtime.config),
+              "decision": "fan-out", "reason": f"{len(instance_ids)} waiting instance(s) handed to "
+              f"{len(slices)} invocation(s){note}", "trigger": "sweep"})
+    return True
 
 
 def _waiting_targets(gate: Gate, runtime: Runtime, instance_ids: Sequence[str]) -> list[Target]:
-    states = _wait_states(runtime, instance_ids)
+    states: dict[str, str] = {}
+    for start in range(0, len(instance_ids), MAX_CHECKED):
+        states.update(_wait_states(runtime, instance_ids[start:start + MAX_CHECKED]))
     return [_sweep_target(i, states[i]) for i in instance_ids if states.get(i) in gate.wait_states]
 
 
 def _sweep_targets(gate: Gate, runtime: Runtime, trigger: SweepTrigger) -> list[Target]:
     if trigger.instances:  # a slice from a fan-out: split further, or check and handle its one instance
         ids = list(trigger.instances)
-        return [] if len(ids) > 1 and _fan_out(runtime, ids) else _waiting_targets(gate, runtime, ids)
+        if len(ids) > MAX_CHECKED:  # only a forged slice is this long: split it, it checks itself
+            return [] if _fan_out(gate, runtime, ids) else _waiting_targets(gate, runtime, ids)
+        targets = _waiting_targets(gate, runtime, ids)
+        if len(targets) > 1 and _fan_out(gate, runtime, [t.instance_id for t in targets]):
+            return []
+        if not targets:
+            _ignore(gate, runtime, "sweep", f"{', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}: "
+                    f"not waiting on the {gate.name} hook")
+        return targets
     groups = runtime.clients.autoscaling.describe_auto_scaling_groups(
         AutoScalingGroupNames=[runtime.config.asg_name]).get("AutoScalingGroups", [])
     instances = groups[0].get("Instances", []) if groups else []
     waiting = [(i["InstanceId"], str(i.get("LifecycleState"))) for i in instances
                if i.get("LifecycleState") in gate.wait_states]
     share = _share(waiting, runtime.clock(), runtime.config.heartbeat_timeout_s)
-    if len(share) < len(waiting):
-        _ignore(gate, runtime, "sweep", f"{len(waiting)} instances waiting: {len(share)} checked "
-                "this minute, the others on the following minutes")
-    if len(share) > 1 and _fan_out(runtime, [i for i, _ in share]):
+    later = len(waiting) - len(share)
+    note = f"; {later} more on the following minutes" if later else ""
+    if len(share) > 1 and _fan_out(gate, runtime, [i for i, _ in share], note):
         return []
+    if not share:
+        _ignore(gate, runtime, "sweep", f"no instance waiting on the {gate.name} hook")
     return [_sweep_target(i, s) for i, s in share]
+
+
+def _seen(trigger: InstanceTrigger) -> str:
+    if trigger.health is not None:
+        return f"{trigger.instance_id} health {shown(trigger.health)}"
+    tasks = "task count unknown" if trigger.tasks is None else f"{trigger.tasks} task(s)"
+    agent = "agent connected" if trigger.agent_connected else "agent disconnected"
+    return f"{trigger.instance_id} {shown(trigger.status or None)}, {agent}, {tasks}"
 
 
 def _targets(gate: Gate, runtime: Runtime, trigger: Trigger) -> list[Target]:
@@ -216,9 +244,12 @@ def _targets(gate: Gate, runtime: Runtime, trigger: Trigger) -> list[Target]:
             _ignore(gate, runtime, "instance", f"event for another cluster {shown(trigger.cluster_arn)}")
             return []
         if not gate.relevant(trigger, config, runtime.clock()):
-            return []  # the common case for ECS events: not worth a call, nor a log line
+            _ignore(gate, runtime, "instance", f"{_seen(trigger)} cannot change a {gate.name} wait")
+            return []  # the common case for ECS events: no call at all
         state = _wait_states(runtime, [trigger.instance_id]).get(trigger.instance_id)
         if state not in gate.wait_states:
+            _ignore(gate, runtime, "instance", f"{trigger.instance_id} is {state or 'not in our group'}, "
+                    f"not waiting on the {gate.name} hook")
             return []
         return [Target(trigger.instance_id, destination=WARM_POOL if state == WARM_POOL_WAIT else None)]
     return _lifecycle_targets(gate, runtime, trigger)
@@ -239,8 +270,12 @@ def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> Deci
     return decision
 
 
-def handle(gate: Gate, runtime: Runtime, event: object) -> dict[str, Any]:
-    """Run one wake-up; returns a small summary (useful for direct invocations and tests)."""
+def handle(gate: Gate, runtime: Runtime, event: object,
+           remaining_ms: Callable[[], int] | None = None) -> dict[str, Any]:
+    """Run one wake-up; returns a small summary (useful for direct invocations and tests).
+
+    `remaining_ms` is the Lambda context's get_remaining_time_in_millis, which bounds retries.
+    """
     decisions: dict[str, str] = {}
     runtime.clients.budget.remaining_ms = remaining_ms  # retries never outlast the invocation
     for trigger in parse_event(event):
