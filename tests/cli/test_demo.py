@@ -30,7 +30,7 @@ def test_demo_passes_with_every_invariant_held(capsys: pytest.CaptureFixture[str
     assert out.count("$ ecm deploy --stack-name ecm-dev") == 5
     assert "Instances: 2 instance(s) will be replaced, 1 at a time" in out
     status = out.split("$ ecm status --stack-name ecm-dev", 1)[1].split("\n$ ", 1)[0]
-    assert "Terminating:Wait" in status and "not STOPPED" in status  # a drain, and its blocker
+    assert "Terminating:Wait" in status and "blocking: task" in status  # a drain, and its blocker
     assert out.count("$ ecm logs --stack-name ecm-dev --instance") == 2
     assert "ecm-dev: UPDATE_ROLLBACK_COMPLETE, rollout failed" in out
     assert "{'" not in out  # no Python reprs for people

@@ -45,8 +45,11 @@ def test_follow_prints_new_decisions_once_until_its_timeout(ecm: Ecm,
     victim = next(iter(project.account.autoscaling.groups["ecm-dev-ecs"].instances))
     project.account.client("autoscaling").terminate_instance_in_auto_scaling_group(
         InstanceId=victim, ShouldDecrementDesiredCapacity=False)
-    ran = ecm("logs", "--stack-name", "ecm-dev", "--follow", "--timeout", "600", "--since", "1s")
+    ran = ecm("logs", "--stack-name", "ecm-dev", "--follow", "--timeout", "600", "--since", "1s",
+              "--output", "json")
     assert ran.code == 0
-    lines = ran.out.splitlines()
-    assert any(line.split()[2:4] == ["terminate", victim] for line in lines)
-    assert len(lines) == len(set(lines))
+    records = [json.loads(line) for line in ran.out.splitlines()]
+    assert any(r["function"] == "terminate" and r["instance_id"] == victim for r in records)
+    # Each log event once: two identical lines in the same second are distinct events.
+    ids = [(r["log_group"], r["event_id"]) for r in records]
+    assert all(event_id for _, event_id in ids) and len(ids) == len(set(ids))

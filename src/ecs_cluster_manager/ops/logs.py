@@ -52,7 +52,7 @@ class Decision:
         return all(self.record.get(k) == other.record.get(k) for k in keys)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"at": self.at, "log_group": self.log_group, **self.record}
+        return {"at": self.at, "log_group": self.log_group, "event_id": self.event_id, **self.record}
 
 
 def follow(clients: Clients, refs: StackRefs, *, since: float, poll_s: float,
