@@ -81,7 +81,8 @@ class SimAccount:
         self.check_responses = check_responses
         self.session = make_session(self)
         self.events = EventsBackend(self.clock, self.ids, region, account_id,
-                                    self._deliver_to_target)
+                                    self._deliver_to_target,
+                                    delivery_offsets=self.faults.delivery_offsets)
         self.cloudtrail = CloudTrail(self.clock, self.ids, region, account_id, self.put_event,
                                      enabled=trail)
         self.lambda_ = LambdaBackend(self.clock, self.ids, region, account_id,

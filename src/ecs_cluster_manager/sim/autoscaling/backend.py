@@ -2,7 +2,8 @@
 
 Each operation follows its page in the Auto Scaling API Reference
 (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Operations.html); errors use the
-codes and messages AWS returns (ValidationError, AlreadyExists, ResourceInUse). Lifecycle
+codes and messages AWS returns (ValidationError, AlreadyExists, ResourceInUse). Every request
+is first held to the service-side length and pattern limits (`sim/input_limits.py`). Lifecycle
 behaviour is in `lifecycle.py`, scaling in `scaling.py`.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecs_cluster_manager.sim import input_limits
 from ecs_cluster_manager.sim.autoscaling.lifecycle import hook_from_params
 from ecs_cluster_manager.sim.autoscaling.model import PROCESSES, Group, dt
 from ecs_cluster_manager.sim.autoscaling.scaling import Scaler
@@ -38,12 +40,26 @@ class AutoScalingBackend(Backend):
         self.groups: dict[str, Group] = {}
         self.scaler = Scaler(clock, ids, ec2, publish)
 
+    def handle(self, operation: str, params: Params) -> Response:
+        if operation in self.operations:
+            input_limits.check(self.service, operation, params)
+        return super().handle(operation, params)
+
     def group(self, name: str) -> Group:
         group = self.groups.get(name)
         if group is None:
             raise validation_error(f"AutoScalingGroup name not found - AutoScalingGroup {name} "
                                    "not found")
         return group
+
+    def launched_instance(self, k: int, group: str | None = None) -> str:
+        """Scenario API: the id of the k-th instance launched (k from 1; -1 the latest), counting
+        every instance the group (or any group) ever launched, in launch order."""
+        ids = [i for g, i in self.scaler.launch_order if group in (None, g)]
+        if k == 0 or not -len(ids) <= k <= len(ids):
+            where = f"group {group}" if group else "any group"
+            raise LookupError(f"no instance number {k}: {len(ids)} launched into {where} so far")
+        return ids[k - 1 if k > 0 else k]
 
     # -- groups -------------------------------------------------------------------------
 
@@ -130,7 +146,7 @@ class AutoScalingBackend(Backend):
                                             "still in the group.")
         group.deleting = True
         for member in list(group.instances.values()):
-            self.scaler.lifecycle.cancel_all(member)
+            self.scaler.lifecycle.cancel_all(group, member, "group-deleted")
             member.state = "Terminating:Proceed"
             instance = self.ec2.instances.get(member.instance_id)
             if instance is not None:

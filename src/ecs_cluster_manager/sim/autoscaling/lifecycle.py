@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ecs_cluster_manager.sim.autoscaling.model import (
+    CANCELLED,
     LAUNCHING,
     Group,
     GroupInstance,
@@ -146,11 +147,14 @@ class LifecycleActions:
             action.timer.cancel()
         self.by_token.pop(action.token, None)
 
-    def cancel_all(self, instance: GroupInstance) -> None:
-        """Forget the instance's actions without a result (force delete)."""
+    def cancel_all(self, group: Group, instance: GroupInstance, by: str) -> None:
+        """End the instance's active actions with no result from any hook: CANCELLED, and `by`
+        says why ("instance-terminated", "group-deleted", "terminate-requested")."""
         for action in instance.actions:
             if action.active:
-                self._end(action, "ABANDON", "group-deleted")
+                self._end(action, CANCELLED, by)
+                for observer in self.on_end:
+                    observer(group, instance, action)
         instance.actions = []
 
 

@@ -21,6 +21,9 @@ TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"
 GLOBAL_TIMEOUT_CAP_S = 48 * 3600
 PROCESSES = ("Launch", "Terminate", "AddToLoadBalancer", "AlarmNotification", "AZRebalance",
              "HealthCheck", "InstanceRefresh", "ReplaceUnhealthy", "ScheduledActions")
+# The result of an action that ended without a hook result: the instance was terminated outside
+# the group, the group was force-deleted, or the instance was terminated while waiting.
+CANCELLED = "CANCELLED"
 # States whose instances count toward the group's capacity.
 COUNTED = ("Pending", "Pending:Wait", "Pending:Proceed", "InService")
 
@@ -71,7 +74,8 @@ class LifecycleAction:
     heartbeats: int = 0
     ended: float | None = None
     result: str | None = None
-    completed_by: str | None = None  # "api" (a caller) or "timeout"
+    # "api" (a caller), "timeout", or why it was CANCELLED (see `LifecycleActions.cancel_all`)
+    completed_by: str | None = None
 
     @property
     def active(self) -> bool:

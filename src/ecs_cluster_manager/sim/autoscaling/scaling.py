@@ -1,25 +1,21 @@
 """The group's scaling processes: launching up to and terminating down to desired capacity.
 
-Follows "Amazon EC2 Auto Scaling instance lifecycle" and, for the choice of instances to terminate
-on scale-in, "Configure termination policies"
-(https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html):
-the Default policy first picks the Availability Zone with the most instances, then instances with
-the oldest launch template version, then (where AWS looks at the billing hour) the oldest
-instance. OldestLaunchTemplate, OldestInstance and NewestInstance are also modelled.
+Follows "Amazon EC2 Auto Scaling instance lifecycle"; the instances a scale-in picks follow the
+termination policies (`termination_policies.py`).
 
 An instance whose launch action is ABANDONed is terminated and replaced. AWS's documentation does
 not say whether that termination runs the group's termination hooks; by default it does here
 (`abandoned_launch_runs_terminate_hooks`), which is the more demanding case for a drain function:
 it must cope with an instance that never joined the cluster.
-An instance terminated directly through EC2 bypasses the hooks (as on AWS) and is replaced after
-the health check notices it.
+An instance terminated directly through EC2 bypasses the hooks (as on AWS) and is replaced only
+once a health check notices it (`health.py`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 
+from ecs_cluster_manager.sim.autoscaling.health import HealthChecks
 from ecs_cluster_manager.sim.autoscaling.lifecycle import LifecycleActions
 from ecs_cluster_manager.sim.autoscaling.model import (
     LAUNCHING,
@@ -28,14 +24,13 @@ from ecs_cluster_manager.sim.autoscaling.model import (
     Group,
     GroupInstance,
 )
+from ecs_cluster_manager.sim.autoscaling.termination_policies import choose_victims
 from ecs_cluster_manager.sim.clock import Timer, VirtualClock
 from ecs_cluster_manager.sim.ec2.backend import Ec2Backend
 from ecs_cluster_manager.sim.ec2.instances import Instance
 from ecs_cluster_manager.sim.errors import AwsError
 from ecs_cluster_manager.sim.events.envelope import Publish, iso_time
 from ecs_cluster_manager.sim.ids import IdFactory
-
-Policy = Callable[[Group, list[GroupInstance], int], list[GroupInstance]]
 
 
 class Scaler:
@@ -47,7 +42,9 @@ class Scaler:
         self.reconcile_delay_s = reconcile_delay_s
         self.abandoned_launch_runs_terminate_hooks = True
         self.lifecycle = LifecycleActions(clock, ids, publish, self._wait_over)
+        self.health = HealthChecks(clock, ec2, self._replace_unhealthy)
         self.owner: dict[str, Group] = {}  # instance id -> its group
+        self.launch_order: list[tuple[str, str]] = []  # (group, instance id), oldest first
         self._pending: dict[str, Timer] = {}
         ec2.listeners.append(self._ec2_changed)
 
@@ -62,6 +59,7 @@ class Scaler:
         self._pending.pop(group.name, None)
         if group.deleting:
             return
+        self.health.schedule(group)
         have = len(group.counted())
         if have < group.desired and "Launch" not in group.suspended:
             for _ in range(group.desired - have):
@@ -112,6 +110,7 @@ class Scaler:
                                version_number=number)
         group.instances[member.instance_id] = member
         self.owner[member.instance_id] = group
+        self.launch_order.append((group.name, member.instance_id))
         group.activities.append(Activity(
             activity_id, group.name, f"Launching a new EC2 instance: {member.instance_id}",
             cause, self.clock.now()))
@@ -120,7 +119,7 @@ class Scaler:
         return member
 
     def begin_terminate(self, group: Group, member: GroupInstance, cause: str) -> Activity:
-        self.lifecycle.cancel_all(member)
+        self.lifecycle.cancel_all(group, member, "terminate-requested")
         activity = Activity(self.ids.uuid(), group.name,
                             f"Terminating EC2 instance: {member.instance_id}", cause,
                             self.clock.now())
@@ -130,22 +129,32 @@ class Scaler:
         if self.lifecycle.start(group, member, TERMINATING):
             member.state = "Terminating:Wait"
         else:
-            self._proceed_to_terminate(member)
+            self._proceed_to_terminate(group, member)
         self.schedule(group)
         return activity
 
-    def _proceed_to_terminate(self, member: GroupInstance) -> None:
+    def _proceed_to_terminate(self, group: Group, member: GroupInstance) -> None:
         member.state = "Terminating:Proceed"
         instance = self.ec2.instances.get(member.instance_id)
-        if instance is not None:
+        if instance is not None and instance.state != "terminated":
             self.ec2.terminate(instance, "User initiated")
+        elif instance is None or instance.state == "terminated":
+            self._gone(group, member)  # EC2 got there first (terminated outside the group)
+
+    def _gone(self, group: Group, member: GroupInstance) -> None:
+        member.state = "Terminated"
+        done = self._activity(group, member.activity_id)
+        if done is not None:
+            done.finish(self.clock.now())
+        group.instances.pop(member.instance_id, None)
+        self.owner.pop(member.instance_id, None)
 
     # -- reactions ----------------------------------------------------------------------
 
     def _wait_over(self, group: Group, member: GroupInstance, transition: str,
                    result: str) -> None:
         if transition == TERMINATING:
-            self._proceed_to_terminate(member)
+            self._proceed_to_terminate(group, member)
         elif result == "CONTINUE":
             member.state = "Pending:Proceed"
             if member.running:
@@ -169,7 +178,7 @@ class Scaler:
                                              f"Terminating EC2 instance: {member.instance_id}",
                                              cause, self.clock.now()))
             member.activity_id = group.activities[-1].activity_id
-            self._proceed_to_terminate(member)
+            self._proceed_to_terminate(group, member)
             self.schedule(group)
 
     def _in_service(self, group: Group, member: GroupInstance) -> None:
@@ -187,21 +196,15 @@ class Scaler:
             member.running = True
             if member.state in ("Pending", "Pending:Proceed"):
                 self._in_service(group, member)
-        elif instance.state == "shutting-down" and not member.state.startswith("Terminating"):
-            self._health_check_replacement(group, member)
-        elif instance.state == "terminated":
-            member.state = "Terminated"
-            done = self._activity(group, member.activity_id)
-            if done is not None:
-                done.finish(self.clock.now())
-            group.instances.pop(member.instance_id, None)
-            self.owner.pop(member.instance_id, None)
+        elif instance.state == "terminated" and member.state == "Terminating:Proceed":
+            self._gone(group, member)
+        elif not instance.alive:
+            self.health.schedule(group)  # noticed at the next health check, not now
 
-    def _health_check_replacement(self, group: Group, member: GroupInstance) -> None:
-        """EC2 terminated the instance behind the group's back: hooks do not run."""
-        self.lifecycle.cancel_all(member)
-        member.health = "Unhealthy"
-        member.state = "Terminating:Proceed"
+    def _replace_unhealthy(self, group: Group, member: GroupInstance) -> None:
+        """A health check found the instance stopped or terminated outside the group: its
+        lifecycle actions end as cancelled, no hook runs, and a replacement launches."""
+        self.lifecycle.cancel_all(group, member, "instance-terminated")
         cause = (f"At {self._now()} an instance was taken out of service in response to an EC2 "
                  "health check indicating it has been terminated or stopped.")
         activity = Activity(self.ids.uuid(), group.name,
@@ -209,22 +212,13 @@ class Scaler:
                             self.clock.now())
         group.activities.append(activity)
         member.activity_id = activity.activity_id
+        self._proceed_to_terminate(group, member)
         self.schedule(group)
 
     # -- termination policies -----------------------------------------------------------
 
     def choose_victims(self, group: Group, count: int) -> list[GroupInstance]:
-        candidates = [m for m in group.counted() if not m.protected]
-        current = self.current_version(group)[2]
-        chosen: list[GroupInstance] = []
-        for _ in range(min(count, len(candidates))):
-            pool = candidates
-            for policy in group.termination_policies or ["Default"]:
-                pool = _POLICIES.get(policy, _default)(group, pool, current)
-            victim = min(pool, key=lambda m: (m.launched, m.instance_id))
-            chosen.append(victim)
-            candidates.remove(victim)
-        return chosen
+        return choose_victims(group, count, self.current_version(group)[2])
 
     def _emptiest_zone(self, group: Group) -> str:
         counts = Counter(m.availability_zone for m in group.counted())
@@ -239,40 +233,3 @@ class Scaler:
 
     def _now(self) -> str:
         return iso_time(self.clock.now())
-
-
-def _busiest_zone(group: Group, pool: list[GroupInstance], current: int) -> list[GroupInstance]:
-    counts = Counter(m.availability_zone for m in pool)
-    top = max(counts.values())
-    return [m for m in pool if counts[m.availability_zone] == top]
-
-
-def _oldest_template(group: Group, pool: list[GroupInstance], current: int) -> list[GroupInstance]:
-    def rank(member: GroupInstance) -> tuple[bool, int]:
-        return (member.version_number == current, member.version_number)
-
-    best = min(rank(m) for m in pool)
-    return [m for m in pool if rank(m) == best]
-
-
-def _oldest(group: Group, pool: list[GroupInstance], current: int) -> list[GroupInstance]:
-    first = min(m.launched for m in pool)
-    return [m for m in pool if m.launched == first]
-
-
-def _newest(group: Group, pool: list[GroupInstance], current: int) -> list[GroupInstance]:
-    last = max(m.launched for m in pool)
-    return [m for m in pool if m.launched == last]
-
-
-def _default(group: Group, pool: list[GroupInstance], current: int) -> list[GroupInstance]:
-    return _oldest_template(group, _busiest_zone(group, pool, current), current)
-
-
-_POLICIES: dict[str, Policy] = {
-    "Default": _default,
-    "OldestLaunchTemplate": _oldest_template,
-    "OldestLaunchConfiguration": _oldest_template,
-    "OldestInstance": _oldest,
-    "NewestInstance": _newest,
-}

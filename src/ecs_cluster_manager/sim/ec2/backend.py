@@ -16,6 +16,7 @@ from typing import Any
 
 from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate, with_next_token
 from ecs_cluster_manager.sim.clock import VirtualClock
+from ecs_cluster_manager.sim.ec2 import spot
 from ecs_cluster_manager.sim.ec2.filters import instance_predicates, tag_predicate
 from ecs_cluster_manager.sim.ec2.instance_types import INSTANCE_RESOURCES
 from ecs_cluster_manager.sim.ec2.instances import STATE_CODES, Instance, StateListener, Timings
@@ -85,6 +86,25 @@ class Ec2Backend(Backend):
         self._set_state(instance, "shutting-down")
         self.clock.call_later(self.timings.shutdown_s, lambda: self._shutdown_done(instance))
         return previous
+
+    def terminate_out_of_band(self, instance_id: str, reason: str = "User initiated") -> bool:
+        """Fault API: terminate an instance as an operator's TerminateInstances would, outside
+        Auto Scaling (no lifecycle hook runs). False when it is already shutting down or gone."""
+        instance = self.instances.get(instance_id)
+        if instance is None or not instance.alive:
+            return False
+        self.terminate(instance, reason)
+        return True
+
+    def interrupt_spot(self, instance_id: str, warning_s: float = spot.WARNING_S) -> bool:
+        """Fault API: a Spot interruption: the "EC2 Spot Instance Interruption Warning" event
+        now, the termination `warning_s` later (`sim/ec2/spot.py`). False when the instance is
+        already shutting down or gone."""
+        instance = self.instances.get(instance_id)
+        if instance is None or not instance.alive:
+            return False
+        spot.interrupt(self, instance, warning_s)
+        return True
 
     def _boot_done(self, instance: Instance) -> None:
         if instance.state == "pending":
