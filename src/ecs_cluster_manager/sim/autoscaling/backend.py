@@ -15,6 +15,7 @@ from ecs_cluster_manager.sim import input_limits
 from ecs_cluster_manager.sim.autoscaling.lifecycle import hook_from_params
 from ecs_cluster_manager.sim.autoscaling.model import PROCESSES, Group, dt
 from ecs_cluster_manager.sim.autoscaling.scaling import Scaler
+from ecs_cluster_manager.sim.autoscaling.warm_pool import WarmPool, in_pool, pool_members
 from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate, with_next_token
 from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.ec2.backend import Ec2Backend
@@ -174,7 +175,7 @@ class AutoScalingBackend(Backend):
             "AvailabilityZones": list(group.zones), "LoadBalancerNames": [],
             "TargetGroupARNs": [], "HealthCheckType": "EC2",
             "HealthCheckGracePeriod": group.health_check_grace_s,
-            "Instances": [m.describe() for m in group.instances.values()],
+            "Instances": [m.describe() for m in group.instances.values() if not in_pool(m)],
             "CreatedTime": dt(group.created),
             "SuspendedProcesses": [{"ProcessName": p, "SuspensionReason": r}
                                    for p, r in group.suspended.items()],
@@ -191,6 +192,9 @@ class AutoScalingBackend(Backend):
             described["VPCZoneIdentifier"] = ",".join(group.subnets)
         if group.deleting:
             described["Status"] = "Delete in progress"
+        if group.warm_pool is not None:
+            described["WarmPoolConfiguration"] = group.warm_pool.describe()
+            described["WarmPoolSize"] = len(pool_members(group))
         return described
 
     def DescribeAutoScalingInstances(self, params: Params) -> Response:
@@ -254,6 +258,37 @@ class AutoScalingBackend(Backend):
         for process in params.get("ScalingProcesses") or PROCESSES:
             group.suspended.pop(process, None)
         self.scaler.schedule(group)
+        return {}
+
+    # -- warm pools (`warm_pool.py`) --------------------------------------------------------
+
+    def PutWarmPool(self, params: Params) -> Response:
+        group = self.group(params["AutoScalingGroupName"])
+        if group.warm_pool is not None and group.warm_pool.deleting:
+            raise validation_error("The warm pool is being deleted; wait until it is gone.")
+        group.warm_pool = WarmPool.from_params(params)
+        self.scaler.schedule(group)
+        return {}
+
+    def DescribeWarmPool(self, params: Params) -> Response:
+        group = self.group(params["AutoScalingGroupName"])
+        members = [m for m in group.instances.values() if in_pool(m)]
+        page, token = paginate(members, params.get("NextToken"), params.get("MaxRecords"),
+                               default=50, maximum=50, bad_token=_bad_token)
+        response: Response = {"Instances": [m.describe() for m in page]}
+        if group.warm_pool is not None:
+            response["WarmPoolConfiguration"] = group.warm_pool.describe()
+        return with_next_token(response, token)
+
+    def DeleteWarmPool(self, params: Params) -> Response:
+        """The pool's instances are terminated; it is gone once they are (ForceDelete: now)."""
+        group = self.group(params["AutoScalingGroupName"])
+        if group.warm_pool is None:
+            raise validation_error(f"No warm pool found for group {group.name}")
+        group.warm_pool.deleting = True
+        self.scaler.warm.fill(group)
+        if params.get("ForceDelete"):
+            group.warm_pool = None
         return {}
 
     # -- lifecycle hooks ----------------------------------------------------------------

@@ -39,9 +39,10 @@ class HealthChecks:
         self._timers: dict[str, Timer] = {}
 
     def failing(self, group: Group) -> list[GroupInstance]:
-        """Members EC2 no longer runs that Auto Scaling has not yet taken out of service."""
+        """Members EC2 no longer runs that Auto Scaling has not yet taken out of service (warm
+        pool instances are stopped on purpose: their checks are out of scope here)."""
         return [m for m in group.instances.values()
-                if not m.state.startswith(("Terminating", "Terminated"))
+                if not m.state.startswith(("Terminating", "Terminated", "Warmed:"))
                 and self._lost(m.instance_id)]
 
     def _lost(self, instance_id: str) -> bool:

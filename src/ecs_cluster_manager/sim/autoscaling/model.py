@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecs_cluster_manager.sim.clock import Timer
+
+if TYPE_CHECKING:
+    from ecs_cluster_manager.sim.autoscaling.warm_pool import WarmPool
 
 LAUNCHING = "autoscaling:EC2_INSTANCE_LAUNCHING"
 TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"
@@ -165,6 +168,7 @@ class Group:
     health_check_grace_s: int = 300
     deleting: bool = False
     next_zone: int = 0
+    warm_pool: WarmPool | None = None
 
     def counted(self) -> list[GroupInstance]:
         return [i for i in self.instances.values() if i.state in COUNTED]

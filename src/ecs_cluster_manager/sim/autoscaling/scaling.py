@@ -25,6 +25,8 @@ from ecs_cluster_manager.sim.autoscaling.model import (
     GroupInstance,
 )
 from ecs_cluster_manager.sim.autoscaling.termination_policies import choose_victims
+from ecs_cluster_manager.sim.autoscaling.warm_keeper import WarmPoolKeeper
+from ecs_cluster_manager.sim.autoscaling.warm_pool import TO_POOL, in_pool
 from ecs_cluster_manager.sim.clock import Timer, VirtualClock
 from ecs_cluster_manager.sim.ec2.backend import Ec2Backend
 from ecs_cluster_manager.sim.ec2.instances import Instance
@@ -43,6 +45,7 @@ class Scaler:
         self.abandoned_launch_runs_terminate_hooks = True
         self.lifecycle = LifecycleActions(clock, ids, publish, self._wait_over)
         self.health = HealthChecks(clock, ec2, self._replace_unhealthy)
+        self.warm = WarmPoolKeeper(self)
         self.owner: dict[str, Group] = {}  # instance id -> its group
         self.launch_order: list[tuple[str, str]] = []  # (group, instance id), oldest first
         self._pending: dict[str, Timer] = {}
@@ -66,7 +69,8 @@ class Scaler:
                 cause = (f"At {self._now()} an instance was started in response to a difference "
                          f"between desired and actual capacity, increasing the capacity from "
                          f"{have} to {group.desired}.")
-                self.launch(group, cause)
+                if not self.warm.take(group, cause):
+                    self.launch(group, cause)
         elif have > group.desired and "Terminate" not in group.suspended:
             for victim in self.choose_victims(group, have - group.desired):
                 cause = (f"At {self._now()} an instance was taken out of service in response to "
@@ -74,6 +78,7 @@ class Scaler:
                          f"capacity from {have} to {group.desired}.  At {self._now()} instance "
                          f"{victim.instance_id} was selected for termination.")
                 self.begin_terminate(group, victim, cause)
+        self.warm.fill(group)
 
     def current_version(self, group: Group) -> tuple[str, str, int, str]:
         """(template id, name, resolved version number, version as the group names it)."""
@@ -83,7 +88,8 @@ class Scaler:
         named = spec.get("Version", "$Default")
         return template.template_id, template.name, template.resolve(named).number, named
 
-    def launch(self, group: Group, cause: str) -> GroupInstance | None:
+    def launch(self, group: Group, cause: str, *, into_pool: bool = False) -> GroupInstance | None:
+        """Launch an instance into the group, or into its warm pool."""
         template_id, template_name, number, named = self.current_version(group)
         data = self.ec2.templates.by_id[template_id].versions[number - 1].data
         zone = self._emptiest_zone(group)
@@ -107,15 +113,22 @@ class Scaler:
         member = GroupInstance(instance.instance_id, instance.instance_type, zone,
                                (template_id, template_name, named), self.clock.now(),
                                protected=group.protect_new, activity_id=activity_id,
-                               version_number=number)
+                               version_number=number,
+                               state="Warmed:Pending" if into_pool else "Pending")
         group.instances[member.instance_id] = member
         self.owner[member.instance_id] = group
         self.launch_order.append((group.name, member.instance_id))
+        where = " into warm pool" if into_pool else ""
         group.activities.append(Activity(
-            activity_id, group.name, f"Launching a new EC2 instance: {member.instance_id}",
+            activity_id, group.name, f"Launching a new EC2 instance{where}: {member.instance_id}",
             cause, self.clock.now()))
-        if self.lifecycle.start(group, member, LAUNCHING):
-            member.state = "Pending:Wait"
+        pool = group.warm_pool
+        self.ec2.set_target_lifecycle_state(
+            instance, pool.settled_state() if into_pool and pool else "InService")
+        if self.lifecycle.start(group, member, LAUNCHING, TO_POOL if into_pool else None):
+            member.state = "Warmed:Pending:Wait" if into_pool else "Pending:Wait"
+        elif into_pool:
+            member.state = "Warmed:Pending:Proceed"
         return member
 
     def begin_terminate(self, group: Group, member: GroupInstance, cause: str) -> Activity:
@@ -126,6 +139,9 @@ class Scaler:
         group.activities.append(activity)
         member.activity_id = activity.activity_id
         member.state = "Terminating"
+        instance = self.ec2.instances.get(member.instance_id)
+        if instance is not None:
+            self.ec2.set_target_lifecycle_state(instance, "Terminated")
         if self.lifecycle.start(group, member, TERMINATING):
             member.state = "Terminating:Wait"
         else:
@@ -139,15 +155,16 @@ class Scaler:
         if instance is not None and instance.state != "terminated":
             self.ec2.terminate(instance, "User initiated")
         elif instance is None or instance.state == "terminated":
-            self._gone(group, member)  # EC2 got there first (terminated outside the group)
+            self.gone(group, member)  # EC2 got there first (terminated outside the group)
 
-    def _gone(self, group: Group, member: GroupInstance) -> None:
-        member.state = "Terminated"
-        done = self._activity(group, member.activity_id)
+    def gone(self, group: Group, member: GroupInstance) -> None:
+        member.state = "Warmed:Terminated" if in_pool(member) else "Terminated"
+        done = self.activity(group, member.activity_id)
         if done is not None:
             done.finish(self.clock.now())
         group.instances.pop(member.instance_id, None)
         self.owner.pop(member.instance_id, None)
+        self.schedule(group)
 
     # -- reactions ----------------------------------------------------------------------
 
@@ -155,15 +172,20 @@ class Scaler:
                    result: str) -> None:
         if transition == TERMINATING:
             self._proceed_to_terminate(group, member)
+        elif in_pool(member):
+            if result == "CONTINUE":
+                self.warm.proceed(group, member)
+            else:
+                self.warm.discard(group, member)
         elif result == "CONTINUE":
             member.state = "Pending:Proceed"
             if member.running:
-                self._in_service(group, member)
+                self.in_service(group, member)
         else:
             self._abandon_launch(group, member)
 
     def _abandon_launch(self, group: Group, member: GroupInstance) -> None:
-        launch = self._activity(group, member.activity_id)
+        launch = self.activity(group, member.activity_id)
         if launch is not None:
             launch.finish(self.clock.now(), "Cancelled",
                           "Instance failed to complete user's Lifecycle Action: Lifecycle Action "
@@ -181,9 +203,9 @@ class Scaler:
             self._proceed_to_terminate(group, member)
             self.schedule(group)
 
-    def _in_service(self, group: Group, member: GroupInstance) -> None:
+    def in_service(self, group: Group, member: GroupInstance) -> None:
         member.state = "InService"
-        launch = self._activity(group, member.activity_id)
+        launch = self.activity(group, member.activity_id)
         if launch is not None:
             launch.finish(self.clock.now())
 
@@ -192,12 +214,16 @@ class Scaler:
         member = group.instances.get(instance.instance_id) if group else None
         if group is None or member is None:
             return
+        member.running = instance.state == "running"
         if instance.state == "running":
-            member.running = True
             if member.state in ("Pending", "Pending:Proceed"):
-                self._in_service(group, member)
-        elif instance.state == "terminated" and member.state == "Terminating:Proceed":
-            self._gone(group, member)
+                self.in_service(group, member)
+            elif member.state == "Warmed:Pending:Proceed":
+                self.warm.settle(group, member)
+        elif instance.state == "stopped" and member.state == "Warmed:Pending:Proceed":
+            self.warm.stopped(group, member)
+        elif instance.state == "terminated" and member.state.endswith("Terminating:Proceed"):
+            self.gone(group, member)
         elif not instance.alive:
             self.health.schedule(group)  # noticed at the next health check, not now
 
@@ -225,7 +251,7 @@ class Scaler:
         return min(group.zones, key=lambda zone: (counts[zone], group.zones.index(zone)))
 
     @staticmethod
-    def _activity(group: Group, activity_id: str) -> Activity | None:
+    def activity(group: Group, activity_id: str) -> Activity | None:
         for activity in reversed(group.activities):
             if activity.activity_id == activity_id:
                 return activity

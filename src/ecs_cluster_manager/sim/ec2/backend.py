@@ -19,7 +19,13 @@ from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.ec2 import spot
 from ecs_cluster_manager.sim.ec2.filters import instance_predicates, tag_predicate
 from ecs_cluster_manager.sim.ec2.instance_types import INSTANCE_RESOURCES
-from ecs_cluster_manager.sim.ec2.instances import STATE_CODES, Instance, StateListener, Timings
+from ecs_cluster_manager.sim.ec2.instances import (
+    STATE_CODES,
+    Instance,
+    StateListener,
+    TargetStateListener,
+    Timings,
+)
 from ecs_cluster_manager.sim.ec2.launch_templates import LaunchTemplates
 from ecs_cluster_manager.sim.errors import AwsError
 from ecs_cluster_manager.sim.events.envelope import Publish
@@ -54,6 +60,7 @@ class Ec2Backend(Backend):
         self.instances: dict[str, Instance] = {}
         self.templates = LaunchTemplates()
         self.listeners: list[StateListener] = []
+        self.target_state_listeners: list[TargetStateListener] = []
 
     # -- the world's side: launching and terminating --------------------------------------
 
@@ -105,6 +112,40 @@ class Ec2Backend(Backend):
             return False
         spot.interrupt(self, instance, warning_s)
         return True
+
+    def stop(self, instance: Instance, reason: str = "User initiated") -> None:
+        """running -> stopping -> stopped after the stop time (as Auto Scaling stops an instance
+        entering a warm pool in the Stopped state)."""
+        if instance.state != "running":
+            return
+        instance.state_reason = f"{reason} ({instance_time(self.clock.now())})"
+        self._set_state(instance, "stopping")
+        self.clock.call_later(self.timings.stop_s, lambda: self._stop_done(instance))
+
+    def start(self, instance: Instance) -> None:
+        """stopped -> pending -> running. A start is a new launch for the API: "LaunchTime: the
+        time that the instance was last launched"
+        (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html)."""
+        if instance.state != "stopped":
+            return
+        instance.launch_time = self.clock.now()
+        instance.state_reason = ""
+        self._set_state(instance, "pending")
+        self.clock.call_later(self.timings.boot_s, lambda: self._boot_done(instance))
+
+    def _stop_done(self, instance: Instance) -> None:
+        if instance.state == "stopping":
+            self._set_state(instance, "stopped")
+
+    def set_target_lifecycle_state(self, instance: Instance, state: str) -> None:
+        """Auto Scaling updates the instance metadata item autoscaling/target-lifecycle-state
+        as the instance heads for a steady state
+        (https://docs.aws.amazon.com/autoscaling/ec2/userguide/retrieving-target-lifecycle-state-through-imds.html)."""
+        if instance.target_lifecycle_state == state:
+            return
+        instance.target_lifecycle_state = state
+        for listener in self.target_state_listeners:
+            listener(instance)
 
     def _boot_done(self, instance: Instance) -> None:
         if instance.state == "pending":

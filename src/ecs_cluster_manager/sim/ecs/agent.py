@@ -10,6 +10,12 @@ Container Instance State Change event
 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_events.html).
 While it is disconnected nothing can be placed on the instance and its tasks do not change
 state. Faults are set per AMI id or per instance.
+
+With `ECS_WARM_POOLS_CHECK=true` in the user data the agent does not register while the
+instance's autoscaling/target-lifecycle-state is not InService, i.e. while it is in a warm pool
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-warm-pool.html); without it,
+it registers in the pool. A stopped instance's agent is down (disconnected) and reconnects when
+the instance runs again.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ class AgentBehaviour:
 
 
 _ECS_CLUSTER = re.compile(r"ECS_CLUSTER=['\"]?([A-Za-z0-9_-]+)")
+_WARM_POOLS_CHECK = re.compile(r"ECS_WARM_POOLS_CHECK=['\"]?true\b")
 
 
 class Agents:
@@ -57,6 +64,7 @@ class Agents:
         self.by_image: dict[str, AgentBehaviour] = {}
         self.by_instance: dict[str, AgentBehaviour] = {}
         self._pending: dict[str, Any] = {}  # ec2 id -> registration timer
+        self._awaiting_in_service: set[str] = set()  # ECS_WARM_POOLS_CHECK agents in a pool
 
     def behaviour_for(self, ec2_id: str) -> AgentBehaviour:
         if ec2_id in self.by_instance:
@@ -68,18 +76,46 @@ class Agents:
         behaviour = self.behaviour_for(ec2_id)
         if behaviour.fault is AgentFault.NEVER_REGISTERS:
             return
+        registered = self.state.instances_by_ec2.get(ec2_id)
+        if registered is not None and registered.status == "ACTIVE":  # started after a stop
+            self.state.later(behaviour.register_delay_s, lambda: self.reconnect(ec2_id))
+            return
         self._pending[ec2_id] = self.state.later(
             behaviour.register_delay_s, lambda: self._register(ec2_id, behaviour)
         )
 
     def instance_terminated(self, ec2_id: str) -> None:
+        self._awaiting_in_service.discard(ec2_id)
         timer = self._pending.pop(ec2_id, None)
         if timer is not None:
             self.state.clock.cancel(timer)
 
+    def instance_stopped(self, ec2_id: str) -> None:
+        self._awaiting_in_service.discard(ec2_id)
+        self.disconnect(ec2_id, math.inf)
+
+    def target_lifecycle_state_changed(self, ec2_id: str) -> None:
+        """An agent held by ECS_WARM_POOLS_CHECK registers once its instance heads InService."""
+        if ec2_id in self._awaiting_in_service and self._in_service_bound(ec2_id):
+            self._awaiting_in_service.discard(ec2_id)
+            behaviour = self.behaviour_for(ec2_id)
+            self._pending[ec2_id] = self.state.later(
+                behaviour.register_delay_s, lambda: self._register(ec2_id, behaviour))
+
+    def _in_service_bound(self, ec2_id: str) -> bool:
+        target = getattr(self.state.ec2, "target_lifecycle_state", None)
+        return not callable(target) or target(ec2_id) in (None, "InService")
+
+    def _warm_pools_check(self, ec2_id: str) -> bool:
+        user_data = getattr(self.state.ec2, "user_data", None)
+        return callable(user_data) and bool(_WARM_POOLS_CHECK.search(_decoded(user_data(ec2_id))))
+
     def _register(self, ec2_id: str, behaviour: AgentBehaviour) -> None:
         self._pending.pop(ec2_id, None)
         if self.state.ec2.instance_state(ec2_id) != "running":
+            return
+        if self._warm_pools_check(ec2_id) and not self._in_service_bound(ec2_id):
+            self._awaiting_in_service.add(ec2_id)
             return
         failed = behaviour.fault is AgentFault.REGISTRATION_FAILED
         ci = container_instances.register(
