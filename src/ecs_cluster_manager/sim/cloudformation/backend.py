@@ -1,11 +1,11 @@
 """Simulated AWS CloudFormation: the API (CreateStack, UpdateStack, Describe*, SignalResource,
-CancelUpdateStack, DeleteStack) over stacks deployed into the simulated account.
+CancelUpdateStack, DeleteStack, change sets) over stacks deployed into the simulated account.
 
 Operations follow the CloudFormation API Reference pages of the same names
 (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Operations.html). Stack
 operations run asynchronously on the virtual clock; the resources are created and changed
-through the account's own APIs (see `providers/`). Change sets, stack policies, nested stacks,
-drift detection and termination protection are not modelled.
+through the account's own APIs (see `providers/`); change sets are in `change_set_api.py`.
+Stack policies, nested stacks, drift detection and termination protection are not modelled.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate, with_next_token
+from ecs_cluster_manager.sim.cloudformation.change_set_api import ChangeSetOperations
 from ecs_cluster_manager.sim.cloudformation.coerce import CoercingClient
 from ecs_cluster_manager.sim.cloudformation.deploy import Deployment
 from ecs_cluster_manager.sim.cloudformation.model import Stack
@@ -59,6 +60,7 @@ class CloudFormationBackend(Backend):
         self.processes: dict[str, Process] = {}
         self.crashes: list[tuple[str, BaseException]] = []
         self._clients: dict[str, Any] = {}
+        self.change_sets = ChangeSetOperations(self)
 
     def client(self, service: str) -> Any:
         """The account's boto3 clients CloudFormation calls, made once."""
@@ -91,7 +93,31 @@ class CloudFormationBackend(Backend):
         self.processes[stack.stack_id] = process
         process.start()
 
-    def _template(self, params: Params, previous: dict[str, Any] | None) -> dict[str, Any]:
+    def updatable(self, stack: Stack) -> bool:
+        return stack.status in UPDATABLE and not self.busy(stack.stack_id)
+
+    def new_stack(self, name: str, template: dict[str, Any], parameters: ResolvedParameters,
+                  capabilities: list[str], params: Params | None = None) -> Stack:
+        params = params or {}
+        account = self.account
+        stack_id = (f"arn:aws:cloudformation:{account.region}:{account.account_id}:stack/"
+                    f"{name}/{account.ids.uuid()}")
+        stack = Stack(stack_id, name, account.clock.now(), template, parameters, capabilities,
+                      disable_rollback=params.get("DisableRollback", False) or
+                      params.get("OnFailure") == "DO_NOTHING",
+                      tags=list(params.get("Tags", [])))
+        self.stacks[stack_id] = stack
+        return stack
+
+    def run_create(self, stack: Stack) -> None:
+        self._start(stack, Deployment(self.account, stack, self.client).create())
+
+    def run_update(self, stack: Stack, template: dict[str, Any], parameters: ResolvedParameters,
+                   capabilities: list[str]) -> None:
+        stack.capabilities = capabilities
+        self._start(stack, Deployment(self.account, stack, self.client).update(template, parameters))
+
+    def template_from(self, params: Params, previous: dict[str, Any] | None) -> dict[str, Any]:
         if params.get("UsePreviousTemplate"):
             if previous is None:
                 raise _invalid("UsePreviousTemplate is only valid for an update")
@@ -104,7 +130,7 @@ class CloudFormationBackend(Backend):
             return parse_template(body.decode())
         raise _invalid("Either Template URL or Template Body must be specified.")
 
-    def _parameters(self, template: dict[str, Any], params: Params,
+    def parameters_from(self, template: dict[str, Any], params: Params,
                     previous: ResolvedParameters | None) -> ResolvedParameters:
         ssm = self.account.backends["ssm"]
         return resolve_parameters(template, params.get("Parameters", []), previous,
@@ -112,7 +138,7 @@ class CloudFormationBackend(Backend):
                                   ["Parameter"]["Value"])
 
     @staticmethod
-    def _check_capabilities(template: dict[str, Any], capabilities: list[str]) -> None:
+    def check_capabilities(template: dict[str, Any], capabilities: list[str]) -> None:
         iam = [r for r in template["Resources"].values() if r["Type"].startswith("AWS::IAM::")]
         named = any("RoleName" in r.get("Properties", {}) for r in iam)
         needed = "CAPABILITY_NAMED_IAM" if named else "CAPABILITY_IAM"
@@ -126,35 +152,42 @@ class CloudFormationBackend(Backend):
         name = params["StackName"]
         if any(s.name == name and s.deleted is None for s in self.stacks.values()):
             raise AwsError("AlreadyExistsException", f"Stack [{name}] already exists")
-        template = self._template(params, None)
+        template = self.template_from(params, None)
         capabilities = list(params.get("Capabilities", []))
-        self._check_capabilities(template, capabilities)
-        parameters = self._parameters(template, params, None)
-        account = self.account
-        stack_id = (f"arn:aws:cloudformation:{account.region}:{account.account_id}:stack/"
-                    f"{name}/{account.ids.uuid()}")
-        stack = Stack(stack_id, name, account.clock.now(), template, parameters, capabilities,
-                      disable_rollback=params.get("DisableRollback", False) or
-                      params.get("OnFailure") == "DO_NOTHING",
-                      tags=list(params.get("Tags", [])))
-        self.stacks[stack_id] = stack
-        self._start(stack, Deployment(account, stack, self.client).create())
-        return {"StackId": stack_id}
+        self.check_capabilities(template, capabilities)
+        parameters = self.parameters_from(template, params, None)
+        stack = self.new_stack(name, template, parameters, capabilities, params)
+        self.run_create(stack)
+        return {"StackId": stack.stack_id}
 
     def UpdateStack(self, params: Params) -> Response:
         stack = self.stack(params["StackName"])
         if stack.status not in UPDATABLE:
             raise _invalid(f"Stack:{stack.stack_id} is in {stack.status} state and can not be "
                            "updated.")
-        template = self._template(params, stack.template)
+        template = self.template_from(params, stack.template)
         capabilities = list(params.get("Capabilities", []))
-        self._check_capabilities(template, capabilities)
-        parameters = self._parameters(template, params, stack.parameters)
+        self.check_capabilities(template, capabilities)
+        parameters = self.parameters_from(template, params, stack.parameters)
         if template == stack.template and parameters == stack.parameters:
             raise _invalid("No updates are to be performed.")
-        stack.capabilities = capabilities
-        self._start(stack, Deployment(self.account, stack, self.client).update(template, parameters))
+        self.run_update(stack, template, parameters, capabilities)
         return {"StackId": stack.stack_id}
+
+    def CreateChangeSet(self, params: Params) -> Response:
+        return self.change_sets.create(params)
+
+    def DescribeChangeSet(self, params: Params) -> Response:
+        return self.change_sets.describe(params)
+
+    def ExecuteChangeSet(self, params: Params) -> Response:
+        return self.change_sets.execute(params)
+
+    def DeleteChangeSet(self, params: Params) -> Response:
+        return self.change_sets.delete(params)
+
+    def ListChangeSets(self, params: Params) -> Response:
+        return self.change_sets.list(params)
 
     def CancelUpdateStack(self, params: Params) -> Response:
         stack = self.stack(params["StackName"])

@@ -43,6 +43,8 @@ class Deployment:
     # -- events -----------------------------------------------------------------------------
 
     def stack_event(self, status: str, reason: str = "") -> None:
+        if status.endswith("_IN_PROGRESS") and not self.stack.status.endswith("_IN_PROGRESS"):
+            self.stack.revision += 1
         self.stack.status, self.stack.reason = status, reason
         self._record(self.stack.name, self.stack.stack_id, STACK_TYPE, status, reason)
 
@@ -58,13 +60,16 @@ class Deployment:
 
     # -- evaluation -------------------------------------------------------------------------
 
-    def evaluator(self, template: dict[str, Any], parameters: ResolvedParameters) -> Evaluator:
-        pseudo = {
+    def pseudo_parameters(self) -> dict[str, Any]:
+        return {
             "AWS::StackName": self.stack.name, "AWS::StackId": self.stack.stack_id,
             "AWS::Region": self.account.region, "AWS::AccountId": self.account.account_id,
             "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com",
             "AWS::NotificationARNs": [],
         }
+
+    def evaluator(self, template: dict[str, Any], parameters: ResolvedParameters) -> Evaluator:
+        pseudo = self.pseudo_parameters()
 
         def ref(name: str) -> Any:
             if name in pseudo:
@@ -108,8 +113,11 @@ class Deployment:
                 return
             self.stack_event("ROLLBACK_IN_PROGRESS", f"The following resource(s) failed to "
                              f"create: [{created[-1]}]. Rollback requested by user.")
-            yield from self._delete_all(reversed(created))
-            self.stack_event("ROLLBACK_COMPLETE")
+            failed = yield from self._delete_all(reversed(created), keep_failed=True)
+            if failed:
+                self.stack_event("ROLLBACK_FAILED", _failed_to_delete(failed))
+            else:
+                self.stack_event("ROLLBACK_COMPLETE")
             return
         self._outputs(evaluator)
         self.stack_event("CREATE_COMPLETE")
@@ -222,11 +230,20 @@ class Deployment:
 
     def delete(self) -> Step[None]:
         self.stack_event("DELETE_IN_PROGRESS", "User Initiated")
-        yield from self._delete_all(reversed(list(self.stack.resources)))
+        failed = yield from self._delete_all(reversed(list(self.stack.resources)),
+                                             keep_failed=True)
+        if failed:  # the stack stays, with what is left; DeleteStack may be retried
+            self.stack_event("DELETE_FAILED", _failed_to_delete(failed))
+            return
         self.stack.deleted = self.account.clock.now()
         self.stack_event("DELETE_COMPLETE")
 
-    def _delete_all(self, logical_ids: Any) -> Step[None]:
+    def _delete_all(self, logical_ids: Any, *, keep_failed: bool = False) -> Step[list[str]]:
+        """Delete resources in the given order; those that fail go DELETE_FAILED with the
+        service's message and the rest are still deleted. A stack deletion or a create
+        rollback keeps a failed resource in the stack (and fails); an update's cleanup leaves
+        it behind unmanaged, as CloudFormation does."""
+        failed: list[str] = []
         for lid in list(logical_ids):
             resource = self.stack.resources.get(lid)
             if resource is None:
@@ -236,10 +253,18 @@ class Deployment:
                 ctx = Context(self.account, self.stack, self.emit, {}, self.clients)
                 try:
                     yield from provider_for(resource.type).delete(ctx, resource)
-                except ClientError as error:  # already gone: CloudFormation moves on
-                    resource.reason = error.response["Error"]["Message"]
+                except ClientError as error:
+                    message = error.response["Error"]["Message"]
+                    if not _already_gone(error):
+                        self.emit(resource, "DELETE_FAILED", message)
+                        failed.append(lid)
+                        if not keep_failed:
+                            del self.stack.resources[lid]
+                        continue
+                    resource.reason = message  # already gone: CloudFormation moves on
             self.emit(resource, "DELETE_COMPLETE")
             del self.stack.resources[lid]
+        return failed
 
     def _outputs(self, evaluator: Evaluator) -> None:
         outputs = {}
@@ -250,3 +275,15 @@ class Deployment:
             text = ",".join(value) if isinstance(value, list) else str(value)
             outputs[name] = (text, str(spec.get("Description", "")))
         self.stack.outputs = outputs
+
+
+def _already_gone(error: ClientError) -> bool:
+    """A delete that fails because the resource no longer exists counts as done."""
+    code = error.response["Error"]["Code"]
+    message = error.response["Error"]["Message"].lower()
+    return ("NotFound" in code or "NoSuch" in code or "not found" in message
+            or "does not exist" in message)
+
+
+def _failed_to_delete(logical_ids: list[str]) -> str:
+    return f"The following resource(s) failed to delete: [{', '.join(logical_ids)}]. "

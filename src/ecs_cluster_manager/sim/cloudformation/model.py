@@ -76,6 +76,7 @@ class Stack:
     events: list[StackEvent] = field(default_factory=list)
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (value, desc)
     deleted: float | None = None
+    revision: int = 0  # bumped when an operation starts: older change sets become OBSOLETE
 
     def describe(self) -> dict[str, Any]:
         described: dict[str, Any] = {
