@@ -62,3 +62,13 @@ def test_metadata_outside_printable_ascii_is_refused(asg: Any, ec2: Any) -> None
                        LifecycleHookName="ok", LifecycleTransition=LAUNCH,
                        NotificationMetadata="caf\u00e9")
     assert "at 'notificationMetadata'" in message and "regular expression pattern" in message
+
+
+def test_eventbridge_rule_names_are_held_to_their_pattern_and_length(events: Any) -> None:
+    for name, constraint in (("r" * 65, "less than or equal to 64"),
+                             ("has space", "regular expression pattern")):
+        with pytest.raises(ClientError) as caught:
+            events.put_rule(Name=name, ScheduleExpression="rate(5 minutes)")
+        error = caught.value.response["Error"]
+        assert error["Code"] == "ValidationException"
+        assert "at 'name'" in error["Message"] and constraint in error["Message"]

@@ -66,6 +66,11 @@ def _autoscaling_tour(account: SimAccount, asg: Any) -> None:
     asg.describe_auto_scaling_groups(AutoScalingGroupNames=["ecs-asg"])
     asg.resume_processes(AutoScalingGroupName="ecs-asg")
     asg.describe_scaling_activities(AutoScalingGroupName="ecs-asg")
+    asg.put_warm_pool(AutoScalingGroupName="ecs-asg", MinSize=1, PoolState="Running")
+    account.clock.run_for(30)
+    asg.describe_warm_pool(AutoScalingGroupName="ecs-asg")
+    asg.describe_auto_scaling_groups(AutoScalingGroupNames=["ecs-asg"])
+    asg.delete_warm_pool(AutoScalingGroupName="ecs-asg", ForceDelete=True)
     asg.delete_auto_scaling_group(AutoScalingGroupName="ecs-asg", ForceDelete=True)
 
 

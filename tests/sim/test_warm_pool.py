@@ -55,14 +55,21 @@ def test_a_stopped_pool_fills_to_max_minus_desired_through_the_launch_hook(
     assert described["WarmPoolConfiguration"]["PoolState"] == "Stopped"
 
 
-def test_scale_out_takes_a_stopped_instance_which_restarts_with_a_new_launch_time(
-        account: SimAccount, asg: Any, ec2: Any) -> None:
+def _one_warm_instance(account: SimAccount, asg: Any, ec2: Any, pool_state: str,
+                       settle_s: float) -> str:
+    """A group of at most one instance whose pool holds one, let through the launch hook."""
     group(asg, ec2, desired=0, hooks=("launch",), max_size=1)
-    asg.put_warm_pool(AutoScalingGroupName="ecs-asg", PoolState="Stopped")
+    asg.put_warm_pool(AutoScalingGroupName="ecs-asg", PoolState=pool_state)
     account.clock.run_for(30)
     (warm,) = _pool(asg)
     _complete(asg, warm)
-    account.clock.run_for(120)
+    account.clock.run_for(settle_s)
+    return warm
+
+
+def test_scale_out_takes_a_stopped_instance_which_restarts_with_a_new_launch_time(
+        account: SimAccount, asg: Any, ec2: Any) -> None:
+    warm = _one_warm_instance(account, asg, ec2, "Stopped", 120)
     before = _launch_time(ec2, warm)
     asg.set_desired_capacity(AutoScalingGroupName="ecs-asg", DesiredCapacity=1)
     account.clock.run_for(30)
@@ -78,12 +85,7 @@ def test_scale_out_takes_a_stopped_instance_which_restarts_with_a_new_launch_tim
 
 def test_an_instance_leaving_a_running_pool_keeps_its_launch_time(
         account: SimAccount, asg: Any, ec2: Any) -> None:
-    group(asg, ec2, desired=0, hooks=("launch",), max_size=1)
-    asg.put_warm_pool(AutoScalingGroupName="ecs-asg", PoolState="Running")
-    account.clock.run_for(30)
-    (warm,) = _pool(asg)
-    _complete(asg, warm)
-    account.clock.run_for(600)
+    warm = _one_warm_instance(account, asg, ec2, "Running", 600)
     assert _pool(asg) == {warm: "Warmed:Running"}
     assert account.ec2.instances[warm].state == "running"
     before = _launch_time(ec2, warm)

@@ -45,8 +45,11 @@ def _pattern(text: str) -> re.Pattern[str] | None:
         return None  # a pattern Python cannot read is not checked (never a false refusal)
 
 
-def check(service: str, operation: str, params: dict[str, Any]) -> None:
-    """Raise AWS's ValidationError when a parameter breaks a limit botocore left unchecked."""
+def check(service: str, operation: str, params: dict[str, Any],
+          code: str = "ValidationError") -> None:
+    """Raise AWS's validation error (`code`: ValidationError for the query APIs such as Auto
+    Scaling, ValidationException for JSON ones such as EventBridge) when a parameter breaks a
+    limit botocore left unchecked."""
     shape = _operation(service, operation).input_shape
     if shape is None:
         return
@@ -55,8 +58,7 @@ def check(service: str, operation: str, params: dict[str, Any]) -> None:
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
-        raise AwsError("ValidationError",
-                       f"{count} validation {noun} detected: {'; '.join(problems)}")
+        raise AwsError(code, f"{count} validation {noun} detected: {'; '.join(problems)}")
 
 
 def _walk(shape: Shape, value: Any, path: str, problems: list[str]) -> None:

@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ecs_cluster_manager.sim import input_limits
 from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate, with_next_token
 from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.errors import AwsError
@@ -58,6 +59,11 @@ class EventsBackend(Backend):
         self.rules: dict[str, Rule] = {}
         self.history: list[Event] = []  # every event that reached the bus, in order
         self.undelivered: list[tuple[str, Event]] = []
+
+    def handle(self, operation: str, params: Params) -> Response:
+        if operation in self.operations:  # names, patterns and sizes botocore leaves to AWS
+            input_limits.check(self.service, operation, params, "ValidationException")
+        return super().handle(operation, params)
 
     # -- the bus ----------------------------------------------------------------------------
 
