@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from ecs_cluster_manager.cli.main import main
+from ecs_cluster_manager.demo.checks import DEMO_INVARIANTS
+from ecs_cluster_manager.sim.scenario.invariants import INVARIANTS
+
+ALL_INVARIANTS = len(INVARIANTS) + len(DEMO_INVARIANTS)
 
 
 def test_demo_passes_with_every_invariant_held(capsys: pytest.CaptureFixture[str]) -> None:
@@ -17,7 +21,7 @@ def test_demo_passes_with_every_invariant_held(capsys: pytest.CaptureFixture[str
     out = capsys.readouterr().out
     assert time.monotonic() - started < 60
     assert "ecm demo: PASSED" in out
-    assert out.count("[held]") == 8 and "BROKEN" not in out
+    assert out.count("[held]") == ALL_INVARIANTS and "BROKEN" not in out
     for phase in ("deploy", "workloads", "ami-roll", "scale-out", "scale-in", "bad-ami"):
         assert f"[ok] {phase}" in out
     assert "Received 1 FAILURE signal(s) out of 1" in out  # the bad AMI's launch gate
@@ -35,7 +39,7 @@ def test_demo_json_report_has_phases_actions_and_invariants(
     results = {(a["phase"], a["hook"], a["result"]) for a in report["lifecycle_actions"]}
     assert ("bad-ami", "launch", "ABANDON") in results
     assert ("ami-roll", "terminate", "CONTINUE") in results
-    assert all(i["held"] for i in report["invariants"]) and len(report["invariants"]) == 8
+    assert all(i["held"] for i in report["invariants"]) and len(report["invariants"]) == ALL_INVARIANTS
     assert set(report["final_state"]["images"]) == {"ami-0a1b2c3d4e5f60002"}
 
 
@@ -45,4 +49,6 @@ def test_a_malformed_stack_scenario_is_a_usage_error(tmp_path: Path,
     scenario.write_text("phases:\n  - name: x\n    steps: [reboot_everything]\n"
                         "    expect: UPDATE_COMPLETE\n")
     assert main(["demo", "--scenario", str(scenario)]) == 2
-    assert "unknown step 'reboot_everything'" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert f"{scenario}:3:13: phases[0].steps[0]: Input should be 'create_stack'" in error
+    assert '(got "reboot_everything")' in error

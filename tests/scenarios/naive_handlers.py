@@ -31,3 +31,8 @@ def terminate(event: Any, context: Any) -> None:
 
 def ignore(event: Any, context: Any) -> None:
     """Never completes anything: every action ends by its timeout."""
+
+
+def broken(event: Any, context: Any) -> None:
+    """Raises on every event, as a customized function with a bug would."""
+    _ = {"detail": event}["no-such-key"]

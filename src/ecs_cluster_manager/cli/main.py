@@ -1,13 +1,15 @@
 """Entry point of `ecm`. Verbs live in sibling modules and are listed in VERBS.
 
 Exit codes: 0 success, 1 the operation ran and failed (for example an invariant broke),
-2 usage or input error. User errors print one line, never a traceback.
+2 usage or input error. User errors print one line, never a traceback (`--debug` shows it).
+Output piped into a reader that stops early (`ecm simulate ... | head`) ends quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -36,12 +38,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         result: int = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
     except UserError as error:
         if args.debug:
             raise
         print(f"ecm: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    except OSError as error:  # a file or directory the user named cannot be read or written
+        if args.debug:
+            raise
+        where = f" {error.filename}" if error.filename else ""
+        print(f"ecm: cannot use{where}: {error.strerror or error}; check the path and its "
+              "permissions", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("ecm: interrupted", file=sys.stderr)
+        return 130
     return result
+
+
+def _silence_stdout() -> None:
+    """The reader went away: send what is still buffered nowhere, so that Python's own flush at
+    exit does not fail again (the recipe in the Python docs, "Note on SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """`ecm simulate SCENARIO.yaml`: rehearse lifecycle functions against the simulated AWS account.
 
-Exit code 1 when an invariant breaks or the scenario does not finish; 2 for a bad scenario file.
+Exit code 1 when the run fails (an unexpected invariant break, an expected outcome that did not
+happen, a declared fault that never fired, or a run that did not finish); 2 for a bad scenario
+file or handler.
 """
 
 from __future__ import annotations
@@ -9,28 +11,42 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
-from ecs_cluster_manager.errors import UserError
-from ecs_cluster_manager.sim.scenario import report, runner, spec
+from ecs_cluster_manager.sim.scenario import report, runner, spec, summary
 from ecs_cluster_manager.sim.scenario.provision import LAUNCH_FUNCTION, TERMINATE_FUNCTION
 
 
 def _handler(value: str) -> str:
     module, sep, function = value.partition(":")
     if not sep or not module or not function:
-        raise argparse.ArgumentTypeError("expected MODULE:FUNCTION, e.g. my_gate.launch:handler")
+        raise argparse.ArgumentTypeError(
+            f"expected MODULE:FUNCTION, e.g. my_gate.launch:handler (got {value})")
     return f"{module}.{function}"
+
+
+def _timeline_lines(value: str) -> int | None:
+    if value == "all":
+        return None
+    if value.isdigit():
+        return int(value)
+    raise argparse.ArgumentTypeError(f"expected a number of lines or all (got {value})")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "simulate", help="run a scenario against the simulated AWS account",
         description="Provision the cluster a scenario describes in a simulated AWS account, play "
-                    "its timeline of actions and faults, and check the lifecycle invariants.")
+                    "its timeline of actions and faults, and check the lifecycle invariants and "
+                    "the outcomes the scenario expects.")
     parser.add_argument("scenario", type=Path, help="scenario YAML file")
     parser.add_argument("--output", choices=("text", "json"), default="text")
+    parser.add_argument("--timeline", type=_timeline_lines, metavar="N|all",
+                        default=summary.DEFAULT_TIMELINE_LINES,
+                        help="timeline entries in the text summary (default "
+                             f"{summary.DEFAULT_TIMELINE_LINES}; all shows every one)")
     parser.add_argument("--launch-handler", type=_handler, metavar="MODULE:FUNCTION",
                         help="run this function for the launch hook instead of the project's")
     parser.add_argument("--terminate-handler", type=_handler, metavar="MODULE:FUNCTION",
@@ -47,13 +63,11 @@ def _simulate(args: argparse.Namespace) -> int:
         handlers[TERMINATE_FUNCTION] = args.terminate_handler
     if handlers and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # the user's own handler modules live here
-    try:
-        state = runner.run(scenario, handlers)
-    except ImportError as error:
-        raise UserError(f"cannot load a handler: {error}") from None
-    result = report.build(state)
+    started = time.monotonic()
+    state = runner.run(scenario, handlers)
+    result = report.build(state, wall_seconds=time.monotonic() - started)
     if args.output == "json":
-        print(json.dumps(result, indent=2, default=str))
+        print(json.dumps(result, indent=2))
     else:
-        print(report.summary(result))
+        print(summary.summary(result, args.timeline))
     return 0 if result["passed"] else 1

@@ -22,17 +22,95 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ecs_cluster_manager.demo.phases import STEPS, Phase, Step
-from ecs_cluster_manager.errors import UserError
 from ecs_cluster_manager.sim.project_stack import example_parameters
+from ecs_cluster_manager.sim.scenario import source
+from ecs_cluster_manager.sim.scenario.spec import (
+    ParameterName,
+    ParameterValue,
+    check_parameter_values,
+    parameter_text,
+)
+from ecs_cluster_manager.sim.scenario.steps import Seconds
+from ecs_cluster_manager.template import default_template_path
+
+StackScenarioError = source.InputFileError
+EXAMPLES = sorted(p.stem for p in (default_template_path().parent / "examples").glob("*.json"))
 
 
-class StackScenarioError(UserError):
-    """The stack scenario file is missing or malformed."""
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class StackSettings(_Model):
+    parameters: str = "dev-cluster"  # cloudformation/examples/<name>.json
+    overrides: dict[ParameterName, ParameterValue] = {}
+
+    @model_validator(mode="after")
+    def _example_exists(self) -> StackSettings:
+        check_parameter_values(self.overrides, "overrides")
+        if EXAMPLES and self.parameters not in EXAMPLES:
+            raise source.ValueErrorAt(("parameters",), f"no parameter file cloudformation/"
+                                      f"examples/{self.parameters}.json; use one of: "
+                                      f"{', '.join(EXAMPLES)}")
+        return self
+
+
+class PublishAmi(_Model):
+    image: str = Field(pattern=r"^ami-[0-9a-f]+$")
+    agent: Literal["never"] | None = None  # never: the ECS agent of this AMI never connects
+
+
+class CancelUpdate(_Model):
+    after_s: Seconds = 0.0
+
+
+class StepWithArguments(_Model):
+    publish_ami: PublishAmi | None = None
+    update_stack: dict[ParameterName, ParameterValue] | None = None
+    cancel_update: CancelUpdate | None = None
+    create_stack: dict[str, Any] | None = Field(None, max_length=0)
+    start_workloads: dict[str, Any] | None = Field(None, max_length=0)
+
+    @model_validator(mode="after")
+    def _one_step(self) -> StepWithArguments:
+        if len(self.model_fields_set) != 1:
+            raise ValueError(f"a step is one of {', '.join(sorted(STEPS))}, alone or as "
+                             "{name: {arguments}}")
+        if self.update_stack:
+            check_parameter_values(self.update_stack, "update_stack")
+        return self
+
+    def as_step(self) -> Step:
+        (name,) = self.model_fields_set
+        value = getattr(self, name)
+        args = value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
+        return name, dict(args or {})
+
+
+StepName = Literal["create_stack", "update_stack", "start_workloads", "cancel_update"]
+
+
+class PhaseSpec(_Model):
+    name: str = Field(min_length=1)
+    description: str = ""
+    steps: list[StepName | StepWithArguments] = Field(min_length=1)
+    expect: Annotated[str, Field(pattern=r"^[A-Z_]+_(COMPLETE|FAILED)$")]
+
+    def as_phase(self) -> Phase:
+        steps = tuple((s, {}) if isinstance(s, str) else s.as_step() for s in self.steps)
+        return Phase(self.name, self.description, steps, self.expect)
+
+
+class StackScenarioFile(_Model):
+    name: str = ""  # default: the file's name
+    description: str = ""
+    stack: StackSettings = StackSettings()
+    phases: list[PhaseSpec] = Field(min_length=1)
 
 
 @dataclass(frozen=True)
@@ -42,42 +120,16 @@ class StackScenario:
     phases: tuple[Phase, ...]
 
 
-def _step(raw: Any, where: str) -> Step:
-    args: Any
-    if isinstance(raw, str):
-        name, args = raw, {}
-    elif isinstance(raw, dict) and len(raw) == 1:
-        (name, args), = raw.items()
-        args = args or {}
-    else:
-        raise StackScenarioError(f"{where}: a step is a name or {{name: {{arguments}}}}")
-    if name not in STEPS or not isinstance(args, dict):
-        raise StackScenarioError(f"{where}: unknown step {name!r}; use one of {sorted(STEPS)}")
-    return name, args
-
-
 def load(path: Path) -> StackScenario:
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise StackScenarioError(f"cannot read stack scenario {path}: {error}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("phases"), list):
-        raise StackScenarioError(f"{path}: expected a mapping with a list of phases")
-    stack = document.get("stack") or {}
-    try:
-        parameters = example_parameters(str(stack.get("parameters", "dev-cluster")))
-    except OSError as error:
-        raise StackScenarioError(f"{path}: parameter file: {error}") from None
-    overrides = {str(k): str(v) for k, v in (stack.get("overrides") or {}).items()}
+    read = source.read(path)
+    simulate_keys = [key for key in ("cluster", "timeline") if key in read.data]
+    if simulate_keys and "phases" not in read.data:
+        raise read.error((simulate_keys[0],), f"this is a scenario for `ecm simulate {path}`, "
+                                              "not a stack scenario")
+    document = read.validate(StackScenarioFile)
+    overrides = {k: parameter_text(v) for k, v in document.stack.overrides.items()}
     parameters = [{"ParameterKey": p["ParameterKey"],
                    "ParameterValue": overrides.get(p["ParameterKey"], p["ParameterValue"])}
-                  for p in parameters]
-    phases = []
-    for index, raw in enumerate(document["phases"]):
-        where = f"{path}: phase {index + 1}"
-        if not isinstance(raw, dict) or "expect" not in raw:
-            raise StackScenarioError(f"{where}: needs name, steps and expect")
-        steps = tuple(_step(s, where) for s in raw.get("steps") or [])
-        phases.append(Phase(str(raw.get("name", f"phase-{index + 1}")),
-                            str(raw.get("description", "")), steps, str(raw["expect"])))
-    return StackScenario(str(document.get("name", path.stem)), parameters, tuple(phases))
+                  for p in example_parameters(document.stack.parameters)]
+    return StackScenario(document.name or path.stem, parameters,
+                         tuple(phase.as_phase() for phase in document.phases))

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from ecs_cluster_manager.sim.autoscaling.model import Group, GroupInstance, LifecycleAction
 from ecs_cluster_manager.sim.project_stack import ProjectStack
 from ecs_cluster_manager.sim.scenario.invariants import InvariantChecker
-from ecs_cluster_manager.sim.scenario.spec import Scenario
 
 Say = Callable[[float, str], None]  # (virtual time, line)
 
@@ -34,11 +33,7 @@ class Watch:
         self.project = project
         self.say = say
         self.phase = ""
-        scenario = Scenario(name="demo", instances=int(project.parameter("ClusterSize")),
-                            max_size=int(project.parameter("ClusterMaxSize")), ami="",
-                            instance_type=project.parameter("EcsInstanceType"), services=(),
-                            tasks=(), timeline=())
-        self.checker = InvariantChecker(project.ecs, scenario)
+        self.checker = InvariantChecker(project.ecs)
         self.actions: dict[str, ActionRecord] = {}
         self._events_seen = 0
         lifecycle = project.account.autoscaling.scaler.lifecycle
@@ -49,6 +44,7 @@ class Watch:
         kind = "launch" if action.hook.transition.endswith("LAUNCHING") else "terminate"
         self.actions[action.token] = ActionRecord(member.instance_id, kind, action.started,
                                                   self.phase)
+        self.checker.action_started(group, member, action)
         self.say(action.started, f"{kind} hook holds {member.instance_id}")
 
     def _ended(self, group: Group, member: GroupInstance, action: LifecycleAction) -> None:

@@ -10,15 +10,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ecs_cluster_manager.sim.autoscaling.model import Group
 from ecs_cluster_manager.sim.errors import AwsError
 from ecs_cluster_manager.sim.scenario.provision import LAUNCH_FUNCTION, TERMINATE_FUNCTION, Stack
-from ecs_cluster_manager.sim.scenario.spec import ScenarioError, Step
+from ecs_cluster_manager.sim.scenario.steps import TimelineStep
 
 POLL_S = 5.0
 Note = Callable[[str], None]
+
+
+@dataclass
+class DeclaredFault:
+    """A fault the timeline armed; a run in which it never fired proves nothing about it."""
+
+    step: str  # the timeline entry in words
+    at: float  # when it was armed (virtual time)
+    times_fired: Callable[[], int]
 
 
 class Timeline:
@@ -27,24 +37,41 @@ class Timeline:
         self.account = stack.account
         self.note = note
         self.busy = 0  # steps still running (a replacement in progress)
+        self.faults: list[DeclaredFault] = []
 
     @property
     def group(self) -> Group:
         return self.account.autoscaling.groups[self.stack.group]
 
-    def schedule(self, steps: tuple[Step, ...], start: float) -> None:
+    def schedule(self, steps: list[TimelineStep], start: float) -> None:
         for step in steps:
             self.busy += 1
             self.account.clock.call_at(start + step.at, self._later(step))
 
-    def _later(self, step: Step) -> Callable[[], None]:
+    def _later(self, step: TimelineStep) -> Callable[[], None]:
         return lambda: self._run(step)
 
-    def _run(self, step: Step) -> None:
-        self.note(f"{step.action} {step.args}")
+    def _run(self, step: TimelineStep) -> None:
+        self.note(step.describe())
         handler = getattr(self, f"_{step.action}")
+        armed_before = len(self.faults)
         if handler(**step.args) is not True:  # True: the step finishes itself later
             self.busy -= 1
+        for fault in self.faults[armed_before:]:
+            fault.step = step.describe()
+
+    def _declare(self, times_fired: Callable[[], int]) -> None:
+        self.faults.append(DeclaredFault("", self.account.clock.now(), times_fired))
+
+    def _fired_since(self, kind: str, **match: object) -> Callable[[], int]:
+        """How many times a fault of `kind` matching `match` fired since now."""
+        since = self.account.clock.now()
+        fired = self.account.faults.fired
+
+        def count() -> int:
+            return sum(1 for f in fired if f["fault"] == kind and float(str(f["time"])) >= since
+                       and all(f.get(key) == value for key, value in match.items()))
+        return count
 
     # -- actions ------------------------------------------------------------------------
 
@@ -66,7 +93,8 @@ class Timeline:
             "LaunchTemplateId": self.stack.template_id, "SourceVersion": "$Latest",
             "LaunchTemplateData": data})
         version = int(created["LaunchTemplateVersion"]["VersionNumber"])
-        self.note(f"launch template version {version}: {data}")
+        changes = ", ".join(f"{key} {value}" for key, value in data.items())
+        self.note(f"launch template version {version}: {changes}")
         _Replacement(self, version, batch).next_batch()
         return True
 
@@ -76,34 +104,39 @@ class Timeline:
                                  if m.state == "InService"), key=lambda m: m.launched)
             if not in_service:
                 self.note("kill_agent: no instance in service")
+                self._declare(lambda: 0)
                 return
             instance = in_service[instance % len(in_service)].instance_id
         ecs = self.account.ecs
         assert ecs is not None
-        ecs.disconnect_agent(instance, math.inf if for_s is None else for_s)  # type: ignore[attr-defined]
-        self.note(f"agent on {instance} disconnected for {for_s or 'ever'}")
+        done = ecs.disconnect_agent(instance, math.inf if for_s is None else for_s)  # type: ignore[attr-defined]
+        if done:
+            how_long = "for good" if for_s is None else f"for {for_s:g} s"
+            self.note(f"agent on {instance} disconnected {how_long}")
+        else:
+            self.note(f"kill_agent: the agent on {instance} was not connected; nothing changed")
+        self._declare(lambda: int(bool(done)))
 
     def _drop_next_lifecycle_event(self, transition: str | None = None, count: int = 1) -> None:
         detail_type = None
         if transition is not None:
-            if transition not in ("launch", "terminate"):
-                raise ScenarioError("drop_next_lifecycle_event.transition: launch or terminate")
             detail_type = f"EC2 Instance-{transition} Lifecycle Action"
+        match = {} if detail_type is None else {"detail-type": detail_type}
+        self._declare(self._fired_since("drop-event", **match))
         self.account.faults.drop_events(source="aws.autoscaling", detail_type=detail_type,
                                         count=count)
 
     def _throttle(self, operation: str, calls: int | None = None,
                   seconds: float | None = None) -> None:
+        self._declare(self._fired_since("throttle", operation=operation))
         self.account.faults.throttle(operation, calls=calls, seconds=seconds)
 
     def _crash_invocation(self, at_call: int, function: str | None = None,
                           invocations: int = 1) -> None:
-        logical = {"launch": LAUNCH_FUNCTION, "terminate": TERMINATE_FUNCTION}.get(
-            function or "", function)
-        name = self.stack.functions.get(logical or "") if logical else None
-        if function and name is None:
-            raise ScenarioError(f"crash_invocation.function: {function!r} is not launch, "
-                                "terminate or a function logical id")
+        logical = {"launch": LAUNCH_FUNCTION, "terminate": TERMINATE_FUNCTION}.get(function or "")
+        name = self.stack.functions[logical] if logical else None
+        match = {} if name is None else {"function": name}
+        self._declare(self._fired_since("crash", **match))
         self.account.faults.crash_invocation(at_call=at_call, function=name,
                                              invocations=invocations)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecs_cluster_manager import template as cfn
+from ecs_cluster_manager.errors import UserError
 from ecs_cluster_manager.sim.account import SimAccount
 from ecs_cluster_manager.sim.ec2.instances import Timings
 from ecs_cluster_manager.sim.ecs import AgentBehaviour, EcsBackend, StopProfile
@@ -23,6 +24,10 @@ from ecs_cluster_manager.sim.scenario.spec import Scenario
 
 LAUNCH_FUNCTION = "LifecycleLaunchFunction"
 TERMINATE_FUNCTION = "LifecycleTerminateFunction"
+
+
+class HandlerError(UserError):
+    """A handler given to rehearse cannot be imported."""
 
 
 @dataclass
@@ -35,6 +40,7 @@ class Stack:
     template_id: str
     hooks: dict[str, str]  # transition -> hook name
     functions: dict[str, str]  # logical id -> function name
+    parameters: dict[str, str]  # the template's parameters as resolved for this scenario
 
 
 def _parameters(scenario: Scenario, template: dict[str, Any]) -> dict[str, str]:
@@ -52,7 +58,7 @@ def provision(scenario: Scenario, handlers: dict[str, str] | None = None) -> Sta
     logical id ("module.function")."""
     ecs_factory = functools.partial(EcsBackend, seed=scenario.seed)
     account = SimAccount(seed=scenario.seed, ecs=ecs_factory,
-                         ec2_timings=Timings(boot_s=scenario.ec2_boot_s))
+                         ec2_timings=Timings(boot_s=scenario.cluster.ec2_boot_s))
     template = cfn.load_template()
     params = _parameters(scenario, template)
     cluster = params["EcsCluster"]
@@ -65,12 +71,12 @@ def provision(scenario: Scenario, handlers: dict[str, str] | None = None) -> Sta
     ecs = account.ecs
     assert isinstance(ecs, EcsBackend)
     ecs.set_default_cluster(cluster)
-    ecs.set_agent_behaviour(AgentBehaviour(register_delay_s=scenario.agent_register_s))
+    ecs.set_agent_behaviour(AgentBehaviour(register_delay_s=scenario.cluster.agent_register_s))
     ecs.handle("CreateCluster", {"clusterName": cluster})
     _services(ecs, cluster, scenario)
     template_id = _launch_template(account, scenario, cluster)
     group, hooks = _group(account, template, params, scenario, template_id)
-    return Stack(account, cluster, group, template_id, hooks, functions)
+    return Stack(account, cluster, group, template_id, hooks, functions, params)
 
 
 def _functions(account: SimAccount, template: dict[str, Any], params: dict[str, str],
@@ -89,8 +95,22 @@ def _functions(account: SimAccount, template: dict[str, Any], params: dict[str, 
             environment=env, runtime=setting.runtime, isolated=True)
         names[logical] = name
         if logical in handlers:
-            account.lambda_.functions[name].load()  # a bad handler fails now, not per event
+            _load_now(account, name, handlers[logical])
     return names
+
+
+def _load_now(account: SimAccount, name: str, handler: str) -> None:
+    """A handler given on the command line fails now, as one line, rather than per event."""
+    try:
+        account.lambda_.functions[name].load()
+    except Exception as error:  # the user's module can raise anything while it is imported
+        module, _, function = handler.rpartition(".")
+        where = ""
+        if isinstance(error, SyntaxError):
+            where = f" ({error.filename}, line {error.lineno})"
+        raise HandlerError(f"cannot load handler {module}:{function}: "
+                           f"{type(error).__name__}: {error.args[0] if error.args else error}"
+                           f"{where}") from None
 
 
 def _rules(account: SimAccount, template: dict[str, Any], params: dict[str, str],
@@ -109,7 +129,7 @@ def _rules(account: SimAccount, template: dict[str, Any], params: dict[str, str]
 
 
 def _services(ecs: EcsBackend, cluster: str, scenario: Scenario) -> None:
-    for service in scenario.services:
+    for service in scenario.cluster.services:
         ecs.handle("RegisterTaskDefinition", {
             "family": service.name, "requiresCompatibilities": ["EC2"],
             "containerDefinitions": [{"name": service.name, "image": "public.ecr.aws/x/app",
@@ -131,7 +151,7 @@ def _services(ecs: EcsBackend, cluster: str, scenario: Scenario) -> None:
         if service.deregistration_delay_s:
             ecs.set_service_stop_profile(cluster, service.name, StopProfile(
                 deregistration_delay_s=service.deregistration_delay_s))
-    for task in scenario.tasks:
+    for task in scenario.cluster.standalone_tasks:
         ecs.handle("RegisterTaskDefinition", {
             "family": task.family, "requiresCompatibilities": ["EC2"],
             "containerDefinitions": [{"name": task.family, "image": "public.ecr.aws/x/job",
@@ -144,7 +164,8 @@ def _launch_template(account: SimAccount, scenario: Scenario, cluster: str) -> s
         f"#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n".encode()).decode()
     created = account.ec2.handle("CreateLaunchTemplate", {
         "LaunchTemplateName": f"{scenario.stack_name}-nodes",
-        "LaunchTemplateData": {"ImageId": scenario.ami, "InstanceType": scenario.instance_type,
+        "LaunchTemplateData": {"ImageId": scenario.cluster.ami,
+                               "InstanceType": scenario.cluster.instance_type,
                                "UserData": user_data}})
     return str(created["LaunchTemplate"]["LaunchTemplateId"])
 
@@ -174,7 +195,7 @@ def start_standalone_tasks(stack: Stack, scenario: Scenario) -> None:
     """Standalone tasks start once the cluster has capacity (RunTask places them at once)."""
     ecs = stack.account.ecs
     assert isinstance(ecs, EcsBackend)
-    for task in scenario.tasks:
+    for task in scenario.cluster.standalone_tasks:
         ecs.handle("RunTask", {"cluster": stack.cluster, "taskDefinition": task.family,
                                "count": task.count, "launchType": "EC2",
                                "startedBy": "ecm-scenario"})

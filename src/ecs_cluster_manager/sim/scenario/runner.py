@@ -1,9 +1,11 @@
 """Run a scenario: provision, let the cluster settle, play the timeline, check invariants.
 
 The clock is stepped here so that the invariants are checked at the end of every instant of
-virtual time (before the clock moves on), and lifecycle actions are checked as they end.
-The run stops when the timeline is done and the group is quiet (desired capacity InService, no
-action waiting, no function sleeping), or when the scenario's duration is reached.
+virtual time (before the clock moves on), lifecycle actions as they start and end, and the
+functions' changes as they ask for them. The run stops when the timeline is done and the group
+is quiet (desired capacity InService, no action waiting, no function sleeping), or when the
+scenario's duration is reached; then the clock runs `CLEANUP_S` more, for the functions' sweep
+to deregister what terminated instances left behind, and the end-of-run invariants are checked.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from dataclasses import dataclass, field
 from ecs_cluster_manager.sim.autoscaling.model import Group, GroupInstance, LifecycleAction
 from ecs_cluster_manager.sim.ecs import EcsBackend
 from ecs_cluster_manager.sim.scenario.actions import Timeline
-from ecs_cluster_manager.sim.scenario.invariants import InvariantChecker
+from ecs_cluster_manager.sim.scenario.function_calls import watch_function_calls
+from ecs_cluster_manager.sim.scenario.invariants import InvariantChecker, LaunchRequirements
 from ecs_cluster_manager.sim.scenario.provision import Stack, provision, start_standalone_tasks
 from ecs_cluster_manager.sim.scenario.spec import Scenario
 
 SETTLE_LIMIT_S = 3600.0
+CLEANUP_S = 120.0  # two sweeps
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Run:
     finished: bool = False
     notes: list[tuple[float, str]] = field(default_factory=list)
     actions: dict[str, ActionRecord] = field(default_factory=dict)  # token -> record
+    timeline: Timeline | None = None
 
 
 def run(scenario: Scenario, handlers: dict[str, str] | None = None) -> Run:
@@ -51,13 +56,16 @@ def run(scenario: Scenario, handlers: dict[str, str] | None = None) -> Run:
     account = stack.account
     ecs = account.ecs
     assert isinstance(ecs, EcsBackend)
-    checker = InvariantChecker(ecs, scenario)
+    checker = InvariantChecker(ecs, group=stack.group, members=_membership(stack),
+                               launch=LaunchRequirements.from_parameters(stack.parameters))
+    watch_function_calls(account, checker.function_call)
     state = Run(scenario, stack, checker, account.clock.now())
     lifecycle = account.autoscaling.scaler.lifecycle
 
     def started(group: Group, member: GroupInstance, action: LifecycleAction) -> None:
         state.actions[action.token] = ActionRecord(member.instance_id, action.hook.name,
                                                    action.hook.transition, action.started)
+        checker.action_started(group, member, action)
 
     def ended(group: Group, member: GroupInstance, action: LifecycleAction) -> None:
         record = state.actions[action.token]
@@ -72,16 +80,36 @@ def run(scenario: Scenario, handlers: dict[str, str] | None = None) -> Run:
     lifecycle.on_start.append(started)
     lifecycle.on_end.append(ended)
     timeline = Timeline(stack, lambda text: state.notes.append((account.clock.now(), text)))
+    state.timeline = timeline
     try:
         _settle(state)
         start_standalone_tasks(stack, scenario)
         state.notes.append((account.clock.now(), "cluster ready; timeline starts"))
-        timeline.schedule(scenario.timeline, account.clock.now())
+        timeline.schedule(scenario.steps, account.clock.now())
         _play(state, timeline)
+        state.end = account.clock.now()
+        _step_until(state, lambda: False, state.end + CLEANUP_S)
+        checker.check_end(account.clock.now(), _terminated(stack))
     finally:
         account.close()
-    state.end = account.clock.now()
     return state
+
+
+def _membership(stack: Stack) -> Callable[[str], tuple[str, str] | None]:
+    groups = stack.account.autoscaling.groups
+
+    def member(instance_id: str) -> tuple[str, str] | None:
+        for group in groups.values():
+            found = group.instances.get(instance_id)
+            if found is not None:
+                return group.name, found.state
+        return None
+    return member
+
+
+def _terminated(stack: Stack) -> list[str]:
+    return sorted(i.instance_id for i in stack.account.ec2.instances.values()
+                  if i.state in ("shutting-down", "terminated"))
 
 
 def _quiet(state: Run) -> bool:

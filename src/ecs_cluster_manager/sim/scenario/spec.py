@@ -1,151 +1,205 @@
-"""The scenario file: the cluster, its lifecycle settings, and a timeline of actions and faults.
+"""The scenario file: the cluster, its lifecycle settings, a timeline of actions and faults, and
+the outcomes the scenario expects.
 
-A scenario is YAML (see docs/simulator.md for the format and an example). Parsing checks every
-field and raises ScenarioError (a UserError: one line, exit code 2) naming what is wrong.
+A scenario is YAML (see docs/simulator.md for the format). It is validated against the pydantic
+schema below: an unknown key, a wrong type, a negative count, an unknown template parameter or
+value out of its range is one line naming the file, the key and its line and column (exit 2).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+import functools
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    model_validator,
+)
 
-from ecs_cluster_manager.errors import UserError
+from ecs_cluster_manager import template as cfn
+from ecs_cluster_manager.sim.cloudformation.parameters import _check as check_parameter
+from ecs_cluster_manager.sim.errors import AwsError
+from ecs_cluster_manager.sim.scenario import source
+from ecs_cluster_manager.sim.scenario.catalogue import INVARIANTS
+from ecs_cluster_manager.sim.scenario.steps import Seconds as Duration
+from ecs_cluster_manager.sim.scenario.steps import TimelineStep
 
-ACTIONS = ("scale_to", "replace_all", "kill_agent", "drop_next_lifecycle_event", "throttle",
-           "crash_invocation")
+ScenarioError = source.InputFileError
 
 
-class ScenarioError(UserError):
-    """The scenario file is missing or malformed."""
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-@dataclass(frozen=True)
-class ServiceSpec:
-    name: str
-    count: int
-    cpu: int = 256
-    memory: int = 512
-    minimum_healthy_percent: int = 100
-    maximum_percent: int = 200
-    stop_timeout_s: int = 30
-    deregistration_delay_s: float = 0.0
+@functools.cache
+def _template_parameters() -> dict[str, Any]:
+    return dict(cfn.load_template().get("Parameters") or {})
+
+
+def _known_parameter(name: str) -> str:
+    declared = _template_parameters()
+    if name not in declared:
+        close = difflib.get_close_matches(name, list(declared), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise ValueError(f"{name} is not a parameter of cloudformation/ecs-cluster.yaml{hint}")
+    return name
+
+
+ParameterName = Annotated[str, AfterValidator(_known_parameter)]
+
+
+class ServiceSpec(_Model):
+    name: str = Field(min_length=1)
+    count: NonNegativeInt = 0
+    cpu: PositiveInt = 256
+    memory: PositiveInt = 512
+    minimum_healthy_percent: Annotated[int, Field(ge=0, le=100)] = 100
+    maximum_percent: Annotated[int, Field(ge=100)] = 200
+    stop_timeout_s: Annotated[int, Field(ge=0, le=120)] = 30  # ECS allows 2 minutes at most
+    deregistration_delay_s: Duration = 0.0
     daemon: bool = False
 
 
-@dataclass(frozen=True)
-class TaskSpec:
-    family: str
-    count: int = 1
-    cpu: int = 128
-    memory: int = 128
+class TaskSpec(_Model):
+    family: str = Field(min_length=1)
+    count: PositiveInt = 1
+    cpu: PositiveInt = 128
+    memory: PositiveInt = 128
 
 
-@dataclass(frozen=True)
-class Step:
-    at: float  # seconds after the cluster is ready
-    action: str
-    args: dict[str, Any]
+class Cluster(_Model):
+    instances: NonNegativeInt = 2
+    max_size: NonNegativeInt | None = None  # default: twice the instances (at least +2)
+    instance_type: str = "m5.large"
+    ami: str = Field(default="ami-00000000000000001", pattern=r"^ami-[0-9a-f]+$")
+    agent_register_s: Duration = 20.0
+    ec2_boot_s: Duration = 15.0
+    services: list[ServiceSpec] = []
+    standalone_tasks: list[TaskSpec] = []
+
+    @model_validator(mode="after")
+    def _fits(self) -> Cluster:
+        if self.max_size is not None and self.max_size < self.instances:
+            raise ValueError(f"max_size {self.max_size} is below instances {self.instances}")
+        return self
 
 
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    instances: int
-    max_size: int
-    ami: str
-    instance_type: str
-    services: tuple[ServiceSpec, ...]
-    tasks: tuple[TaskSpec, ...]
-    timeline: tuple[Step, ...]
-    stack_name: str = "ecm"
-    seed: int = 0
-    duration_s: float = 6 * 3600
-    agent_register_s: float = 20.0
-    ec2_boot_s: float = 15.0
-    parameters: dict[str, str] = field(default_factory=dict)
-    expected_timeouts: int = 0
-    allow_task_kills: bool = False
+ParameterValue = str | int | float | bool
 
 
-def _duration(value: Any, where: str) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    text = str(value).strip()
-    units = {"s": 1, "m": 60, "h": 3600}
-    if text[-1:] in units and text[:-1].replace(".", "", 1).isdigit():
-        return float(text[:-1]) * units[text[-1]]
-    raise ScenarioError(f"{where}: {value!r} is not a duration (use seconds, or 30m, 2h)")
+def parameter_text(value: ParameterValue) -> str:
+    """A parameter value as CloudFormation receives it (every value is a string)."""
+    return cfn.as_parameter_string(value)
 
 
-def _mapping(value: Any, where: str) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ScenarioError(f"{where} must be a mapping")
-    return value
+def check_parameter_values(parameters: dict[str, ParameterValue], key: str) -> None:
+    """Each value must be one the template's parameter accepts (type, range, allowed values),
+    checked as the simulated CloudFormation checks it."""
+    declared = _template_parameters()
+    for name, value in parameters.items():
+        spec = declared[name]
+        try:
+            check_parameter(name, str(spec.get("Type", "String")), parameter_text(value), spec)
+        except AwsError as error:
+            raise source.ValueErrorAt((key, name), f"{error.message} "
+                                                   f"(got {parameter_text(value)})") from None
 
 
-def _build(kind: type[Any], raw: dict[str, Any], where: str) -> Any:
-    try:
-        return kind(**raw)
-    except TypeError as error:
-        raise ScenarioError(f"{where}: {error}") from None
+class Lifecycle(_Model):
+    parameters: dict[ParameterName, ParameterValue] = {}
+
+    @model_validator(mode="after")
+    def _values_fit_the_template(self) -> Lifecycle:
+        check_parameter_values(self.parameters, "parameters")
+        return self
 
 
-def _step(raw: Any, index: int) -> Step:
-    where = f"timeline[{index}]"
-    entry = dict(_mapping(raw, where))
-    at = _duration(entry.pop("at", 0), f"{where}.at")
-    if len(entry) != 1 or next(iter(entry)) not in ACTIONS:
-        raise ScenarioError(f"{where} needs `at` and exactly one of: {', '.join(ACTIONS)}")
-    action, args = next(iter(entry.items()))
-    if action == "scale_to":
-        args = {"capacity": args}
-    return Step(at, action, _mapping(args, f"{where}.{action}"))
+def _known_invariant(name: str) -> str:
+    if name not in INVARIANTS:
+        raise ValueError(f"{name} is not an invariant; use one of: {', '.join(INVARIANTS)}")
+    return name
 
 
-def parse(document: Any) -> Scenario:
-    top = _mapping(document, "the scenario")
-    cluster = _mapping(top.get("cluster"), "cluster")
-    lifecycle = _mapping(top.get("lifecycle"), "lifecycle")
-    expect = _mapping(top.get("expect"), "expect")
-    services = tuple(_build(ServiceSpec, _mapping(s, f"cluster.services[{i}]"),
-                            f"cluster.services[{i}]")
-                     for i, s in enumerate(cluster.get("services") or []))
-    tasks = tuple(_build(TaskSpec, _mapping(t, f"cluster.standalone_tasks[{i}]"),
-                         f"cluster.standalone_tasks[{i}]")
-                  for i, t in enumerate(cluster.get("standalone_tasks") or []))
-    instances = int(cluster.get("instances", 2))
-    return Scenario(
-        name=str(top.get("name", "scenario")),
-        instances=instances,
-        max_size=int(cluster.get("max_size", max(2 * instances, instances + 2))),
-        ami=str(cluster.get("ami", "ami-00000000000000001")),
-        instance_type=str(cluster.get("instance_type", "m5.large")),
-        services=services,
-        tasks=tasks,
-        timeline=tuple(sorted((_step(s, i) for i, s in enumerate(top.get("timeline") or [])),
-                              key=lambda step: step.at)),
-        stack_name=str(top.get("stack_name", "ecm")),
-        seed=int(top.get("seed", 0)),
-        duration_s=_duration(top.get("duration", "6h"), "duration"),
-        agent_register_s=_duration(cluster.get("agent_register_s", 20), "agent_register_s"),
-        ec2_boot_s=_duration(cluster.get("ec2_boot_s", 15), "ec2_boot_s"),
-        parameters={str(k): str(v) for k, v in _mapping(lifecycle.get("parameters"),
-                                                        "lifecycle.parameters").items()},
-        expected_timeouts=int(expect.get("timeouts", 0)),
-        allow_task_kills=bool(expect.get("task_kills", False)),
-    )
+InvariantName = Annotated[str, AfterValidator(_known_invariant)]
+
+
+class ExpectedBreak(_Model):
+    """An invariant the scenario breaks by design, and why (a documented behaviour)."""
+
+    invariant: InvariantName
+    reason: str = Field(min_length=10)
+    count: PositiveInt | None = None  # None: at least once
+
+
+class ExpectedDrainTimeouts(_Model):
+    """Drains that end by the drain gate's own timeout (`DrainTimeoutSeconds`), and the result
+    (`DrainTimeoutResult`) they must end with."""
+
+    count: PositiveInt = 1
+    result: Literal["CONTINUE", "ABANDON"]
+
+
+class Expect(_Model):
+    timeouts: NonNegativeInt = 0  # lifecycle actions that end by the hook's own timeout
+    drain_timeouts: ExpectedDrainTimeouts | None = None
+    breaks: list[ExpectedBreak] = []
+    finished: bool = True  # the timeline ends and the group is quiet within `duration`
+
+
+class Scenario(_Model):
+    name: str = "scenario"
+    description: str = ""
+    seed: NonNegativeInt = 0
+    duration: Duration = 6 * 3600.0
+    stack_name: str = Field(default="ecm", pattern=r"^[A-Za-z][A-Za-z0-9-]{0,60}$")
+    lifecycle: Lifecycle = Lifecycle()
+    cluster: Cluster = Cluster()
+    timeline: list[TimelineStep] = []
+    expect: Expect = Expect()
+
+    # -- flat views the runner uses ------------------------------------------------------------
+
+    @property
+    def duration_s(self) -> float:
+        return self.duration
+
+    @property
+    def instances(self) -> int:
+        return self.cluster.instances
+
+    @property
+    def max_size(self) -> int:
+        size = self.cluster.max_size
+        return size if size is not None else max(2 * self.instances, self.instances + 2)
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        return {name: parameter_text(value)
+                for name, value in self.lifecycle.parameters.items()}
+
+    @property
+    def steps(self) -> list[TimelineStep]:
+        return sorted(self.timeline, key=lambda step: step.at)
+
+
+def parse(document: Any, path: Path = Path("<scenario>")) -> Scenario:
+    """Validate plain data (as a scenario file would hold it)."""
+    return source.Source(path, document, {}).validate(Scenario)
 
 
 def load(path: Path) -> Scenario:
-    try:
-        document = yaml.safe_load(path.read_text())
-    except OSError as error:
-        raise ScenarioError(f"cannot read {path}: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise ScenarioError(f"{path} is not valid YAML: {error}") from None
-    return parse(document)
+    read = source.read(path)
+    stack_keys = [key for key in ("stack", "phases") if key in read.data]
+    if stack_keys:
+        first = min(stack_keys, key=lambda key: read.where((key,)))
+        raise read.error((first,), f"this is a stack scenario; run it with "
+                                   f"`ecm demo --scenario {path}`")
+    return read.validate(Scenario)
+

@@ -1,0 +1,123 @@
+"""The timeline's vocabulary: one entry is `at` (seconds after the cluster is ready) and exactly
+one action or fault with its arguments. `actions.Timeline` plays each one (a method per name)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    model_validator,
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _seconds(value: Any) -> Any:
+    """Seconds, or a number with a unit: 90s, 30m, 4h."""
+    if isinstance(value, str):
+        text = value.strip()
+        units = {"s": 1, "m": 60, "h": 3600}
+        number = text[:-1]
+        if text[-1:] in units and number.replace(".", "", 1).isdigit():
+            return float(number) * units[text[-1]]
+        raise ValueError(f'"{value}" is not a duration: use seconds, or a number with s, m or h')
+    return value
+
+
+Seconds = Annotated[float, BeforeValidator(_seconds), Field(ge=0)]
+Instance = int | Annotated[str, Field(pattern=r"^i-[0-9a-f]+$")]
+Operation = Annotated[str, Field(pattern=r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")]
+Function = Literal["launch", "terminate"]
+
+
+class ReplaceAll(_Model):
+    """A new launch template version, then per batch: desired += batch, wait until the new
+    instances are InService, terminate as many old ones (decrementing), wait until gone."""
+
+    batch: PositiveInt = 1
+    ami: str | None = Field(None, pattern=r"^ami-[0-9a-f]+$")
+    instance_type: str | None = None
+
+
+class KillAgent(_Model):
+    instance: Instance = 0  # index among InService instances (oldest first), or an id
+    for_s: Seconds | None = None  # omitted: disconnected for good
+
+
+class DropNextLifecycleEvent(_Model):
+    transition: Function | None = None  # omitted: either
+    count: PositiveInt = 1
+
+
+class Throttle(_Model):
+    operation: Operation  # service:Operation, e.g. ecs:ListTasks
+    calls: PositiveInt | None = None
+    seconds: Seconds | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Throttle:
+        if self.calls is None and self.seconds is None:
+            raise ValueError("a throttle needs calls, seconds or both")
+        return self
+
+
+class CrashInvocation(_Model):
+    at_call: PositiveInt
+    function: Function | None = None  # omitted: any function
+    invocations: PositiveInt = 1
+
+
+class TimelineStep(_Model):
+    at: Seconds = 0.0
+    scale_to: NonNegativeInt | None = None
+    replace_all: ReplaceAll | None = None
+    kill_agent: KillAgent | None = None
+    drop_next_lifecycle_event: DropNextLifecycleEvent | None = None
+    throttle: Throttle | None = None
+    crash_invocation: CrashInvocation | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_arguments(cls, data: Any) -> Any:
+        """`replace_all:` with nothing after it means all defaults."""
+        if isinstance(data, dict):
+            return {key: ({} if value is None and key in _WITH_DEFAULTS else value)
+                    for key, value in data.items()}
+        return data
+
+    @model_validator(mode="after")
+    def _one_action(self) -> TimelineStep:
+        named = [name for name in STEP_ACTIONS if getattr(self, name) is not None]
+        if len(named) != 1:
+            found = ", ".join(named) if named else "none"
+            raise ValueError(f"an entry needs `at` and exactly one of: {', '.join(STEP_ACTIONS)} "
+                             f"(found {found})")
+        return self
+
+    @property
+    def action(self) -> str:
+        return next(name for name in STEP_ACTIONS if getattr(self, name) is not None)
+
+    @property
+    def args(self) -> dict[str, Any]:
+        value = getattr(self, self.action)
+        if isinstance(value, BaseModel):
+            return value.model_dump(exclude_none=True)
+        return {"capacity": value}
+
+    def describe(self) -> str:
+        """The entry in words, as a person would write it (`throttle ecs:ListTasks calls=5`)."""
+        args = " ".join(f"{key}={value}" for key, value in self.args.items())
+        return f"{self.action} {args}".strip()
+
+
+STEP_ACTIONS = tuple(name for name in TimelineStep.model_fields if name != "at")
+_WITH_DEFAULTS = ("replace_all", "kill_agent", "drop_next_lifecycle_event")
