@@ -21,6 +21,7 @@ ASG = "ecs-dev-ecs"
 LAUNCH_HOOK = "ecs-dev-launch-hook"
 TERMINATE_HOOK = "ecs-dev-terminate-hook"
 T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+MAX_TAGS = 50  # per EC2 resource, existing and new together (Amazon EC2 User Guide, "Tag your resources")
 
 
 def client_error(code: str, message: str, operation: str) -> ClientError:
@@ -160,8 +161,12 @@ class FakeEc2(_Fake):
 
     def create_tags(self, Resources: list[str], Tags: list[dict[str, str]]) -> dict[str, Any]:
         self.world.count("CreateTags")
+        tags = self.world.instances[Resources[0]]["tags"]
+        if len(set(tags) | {t["Key"] for t in Tags}) > MAX_TAGS:  # EC2 refuses the whole call
+            raise client_error("TagLimitExceeded", "The maximum number of tags for a resource is 50.",
+                               "CreateTags")
         for tag in Tags:
-            self.world.instances[Resources[0]]["tags"][tag["Key"]] = tag["Value"]
+            tags[tag["Key"]] = tag["Value"]
         return {}
 
 

@@ -145,8 +145,9 @@ def test_terminate_drain_start_calls(stubs: Stubs) -> None:
     listed(stubs)
     container_instance(stubs, "ACTIVE", running=1)
     tasks(stubs, "RUNNING", "RUNNING")
+    # The drain counts from the lifecycle event's time (T0), not from this wake-up (T0 + 60).
     stubs.add("ec2", "create_tags", {}, {"Resources": ["i-1"], "Tags": [
-        {"Key": "ecm:drain-started", "Value": str(int(T0 + 60))}, {"Key": "ecm:drain-services", "Value": "web"},
+        {"Key": "ecm:drain-started", "Value": str(int(T0))}, {"Key": "ecm:drain-services", "Value": "web"},
         {"Key": "ecm:container-instance", "Value": CI}]})
     stubs.add("ecs", "update_container_instances_state",
               {"containerInstances": [{"containerInstanceArn": CI, "status": "DRAINING"}], "failures": []},
@@ -182,6 +183,8 @@ def test_terminate_heartbeat_and_standalone_stop_calls(stubs: Stubs) -> None:
               {"cluster": CLUSTER, "task": TASK, "reason": "standalone task past 300s grace"})
     stubs.add("autoscaling", "record_lifecycle_action_heartbeat", {},
               {"LifecycleHookName": TERMINATE_HOOK, "AutoScalingGroupName": ASG, "InstanceId": "i-1"})
+    stubs.add("ec2", "create_tags", {}, {"Resources": ["i-1"], "Tags": [
+        {"Key": "ecm:heartbeat", "Value": str(int(T0 + 1800))}]})
     assert stubs.run(terminate.GATE, make_config(), SWEEP, now=T0 + 1800) == {"decisions": {"i-1": "wait"}}
 
 

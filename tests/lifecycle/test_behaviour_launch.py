@@ -57,10 +57,39 @@ def test_instance_gone_abandons(world: FakeWorld, config: Config) -> None:
 
 def test_launch_timeout_abandons_and_names_what_was_missing(world: FakeWorld, config: Config,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    world.add_instance("i-1", LAUNCH_HOOK, launched=world.now - 3600)
-    run(world, config, SWEEP)
+    world.add_instance("i-1", LAUNCH_HOOK)
+    world.now += 3600
+    run(world, config, lifecycle_event("i-1", LAUNCH_HOOK))  # the event's time is the launch, T0
     assert world.completed == [("i-1", LAUNCH_HOOK, "ABANDON")]
     assert logs(capsys)[-1]["blocking"] == ["not registered with the cluster"]
+
+
+def test_launch_timeout_counts_from_the_first_sweep_that_saw_the_wait(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    run(world, config, SWEEP)
+    assert world.instances["i-1"]["tags"]["ecm:launch-wait-started"] == str(int(world.now))
+    world.now += 3599
+    run(world, config, SWEEP)
+    assert world.completed == []
+    world.now += 1
+    run(world, config, SWEEP)
+    assert world.completed == [("i-1", LAUNCH_HOOK, "ABANDON")]
+
+
+def test_instance_leaving_a_running_warm_pool_is_not_abandoned_for_its_old_launch_time(
+        world: FakeWorld, config: Config) -> None:
+    """It keeps the LaunchTime of when it entered the pool, a day ago; its wait starts now."""
+    world.add_instance("i-1", LAUNCH_HOOK, launched=world.now - 86_400)
+    run(world, config, SWEEP)
+    assert world.completed == []
+    run(world, config, lifecycle_event("i-1", LAUNCH_HOOK, Origin="WarmPool", Destination="AutoScalingGroup"))
+    assert world.completed == []
+    arn = world.register("i-1")
+    run(world, config, ecs_event("i-1"))
+    assert world.completed == [("i-1", LAUNCH_HOOK, "CONTINUE")]
+    # The wait's timing tags are cleared with the same CreateTags that remembers the ARN.
+    assert world.instances["i-1"]["tags"] == {"ecm:container-instance": arn, "ecm:launch-wait-started": "",
+                                               "ecm:heartbeat": ""}
 
 
 def test_warm_pool_bound_instance_continues_without_ecs(world: FakeWorld, config: Config) -> None:

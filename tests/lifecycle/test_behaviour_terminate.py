@@ -200,7 +200,7 @@ def test_refused_stop_task_is_noted_and_retried_without_losing_the_heartbeat(wor
     world.throttle["StopTask"] = 1
     assert run(world, config, SWEEP)["decisions"] == {"i-1": "wait"}
     line = last_log(capsys)
-    assert line["actions"] == ["heartbeat"]
+    assert line["actions"] == ["heartbeat", "remembered heartbeat"]
     assert line["notes"] == ["could not stop b1: ThrottlingException"]
     run(world, config, SWEEP)
     assert world.tasks[batch].desired == "STOPPED"

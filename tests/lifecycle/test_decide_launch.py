@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,14 +11,21 @@ from hypothesis import strategies as st
 
 from ecs_cluster_manager.lifecycle.checks import CheckResult
 from ecs_cluster_manager.lifecycle.config import Config
-from ecs_cluster_manager.lifecycle.decide_launch import LaunchObservation, decide_launch
+from ecs_cluster_manager.lifecycle.decide_launch import (
+    GONE_STATES,
+    LaunchObservation,
+    abandon_deadline_s,
+    decide_launch,
+)
 from ecs_cluster_manager.lifecycle.model import (
     Complete,
     ContainerInstance,
     Heartbeat,
     RememberContainerInstance,
+    RememberLaunchWait,
     SetDraining,
     Signal,
+    TaskView,
 )
 
 from .conftest import make_config
@@ -25,11 +33,14 @@ from .conftest import make_config
 NOW = 5_000.0
 ARN = "arn:aws:ecs:us-east-1:1:container-instance/c/ci-1"
 READY = ContainerInstance(ARN, "ACTIVE", True, health="OK", attributes=frozenset({"ecs.os-type"}))
+IMPAIRED = ContainerInstance(ARN, "ACTIVE", True, running_tasks=1, health="IMPAIRED")
+IMPAIRED_DRAINING = ContainerInstance(ARN, "DRAINING", True, health="IMPAIRED")
+WEB_TASK = TaskView("arn:task/c/t1", "RUNNING", "RUNNING", "service:web")
 
 
 def obs(**kw: Any) -> LaunchObservation:
     base: dict[str, Any] = {"instance_id": "i-1", "now": NOW, "started_at": NOW - 90, "ec2_state": "running",
-                            "container_instance": READY}
+                            "container_instance": READY, "wait_remembered": True}
     base.update(kw)
     return LaunchObservation(**base)
 
@@ -53,10 +64,29 @@ CASES = [
      CONTINUED),
     ("timeout", obs(started_at=NOW - 3600, container_instance=None), "abandon", ABANDONED),
     ("ready even at timeout", obs(started_at=NOW - 3600), "continue", CONTINUED),
-    ("joined but impaired at timeout: drain, then abandon",
-     obs(started_at=NOW - 3600, container_instance=ContainerInstance(ARN, "ACTIVE", True, health="IMPAIRED")),
+    ("joined but impaired at timeout, no task on it: drain and abandon",
+     obs(started_at=NOW - 3600, container_instance=IMPAIRED, tasks_complete=True),
      "abandon", (SetDraining(ARN), *ABANDONED)),
+    ("joined, impaired, tasks placed on it: drain, heartbeat, wait",
+     obs(started_at=NOW - 3600, container_instance=IMPAIRED, live_tasks=(WEB_TASK,), tasks_complete=True),
+     "wait", (Heartbeat(NOW), SetDraining(ARN))),
+    ("draining before abandon: tasks not yet checked",
+     obs(started_at=NOW - 3600, container_instance=IMPAIRED_DRAINING, last_heartbeat_at=NOW - 60), "wait", ()),
+    ("draining before abandon: tasks gone", obs(started_at=NOW - 3700, container_instance=IMPAIRED_DRAINING,
+                                                tasks_complete=True), "abandon", ABANDONED),
+    ("draining before abandon: deadline passed", obs(started_at=NOW - 7200, container_instance=IMPAIRED_DRAINING,
+                                                     live_tasks=(WEB_TASK,), tasks_complete=True),
+     "abandon", ABANDONED),
+    ("first wait is remembered", obs(container_instance=None, wait_remembered=False), "wait",
+     (RememberLaunchWait(NOW - 90),)),
+    ("continue clears the wait's timing tags", obs(stale_tags=("ecm:launch-wait-started",)), "continue",
+     (Signal("SUCCESS"), RememberContainerInstance(ARN, ("ecm:launch-wait-started",)), Complete("CONTINUE"))),
 ]
+
+
+@pytest.mark.parametrize("state", sorted(GONE_STATES))
+def test_every_gone_state_abandons(state: str) -> None:
+    assert decide_launch(obs(ec2_state=state), make_config()).actions == ABANDONED
 
 
 @pytest.mark.parametrize(("name", "observation", "decision", "actions"), CASES, ids=[c[0] for c in CASES])
@@ -92,9 +122,17 @@ def test_no_stack_means_no_signal() -> None:
     assert result.actions == (RememberContainerInstance(ARN), Complete("CONTINUE"))
 
 
-def test_heartbeat_on_sweep_past_half_heartbeat_timeout() -> None:
-    late = obs(started_at=NOW - 1800, container_instance=None, from_sweep=True)
-    assert decide_launch(late, make_config()).actions == (Heartbeat(),)
+def test_heartbeat_once_per_interval() -> None:
+    waiting = obs(started_at=NOW - 1800, container_instance=None)
+    assert decide_launch(waiting, make_config()).actions == (Heartbeat(NOW),)
+    assert decide_launch(replace(waiting, last_heartbeat_at=NOW - 1799), make_config()).actions == ()
+
+
+def test_launch_time_is_a_bound_for_heartbeats_only() -> None:
+    """An instance leaving a warm pool launched long ago: one early heartbeat, no abandon."""
+    warmed = obs(started_at=NOW - 60, launch_time=NOW - 86_400, container_instance=None)
+    assert decide_launch(warmed, make_config()).actions == (Heartbeat(NOW),)
+    assert decide_launch(replace(warmed, last_heartbeat_at=NOW - 60), make_config()).actions == ()
 
 
 instances = st.one_of(st.none(), st.builds(
@@ -102,8 +140,22 @@ instances = st.one_of(st.none(), st.builds(
     st.booleans(), health=st.sampled_from([None, "OK", "IMPAIRED", "INITIALIZING"])))
 observations = st.builds(
     LaunchObservation, st.just("i-1"), st.just(NOW), st.floats(NOW - 10_000, NOW),
-    st.sampled_from([None, "pending", "running", "shutting-down", "terminated"]), instances,
-    st.sampled_from([None, "AutoScalingGroup", "WarmPool"]), st.booleans())
+    st.sampled_from([None, "pending", "running", "shutting-down", "terminated", "stopping", "stopped"]), instances,
+    st.sampled_from([None, "AutoScalingGroup", "WarmPool"]), st.booleans(),
+    launch_time=st.one_of(st.none(), st.floats(NOW - 100_000, NOW)),
+    last_heartbeat_at=st.one_of(st.none(), st.floats(NOW - 10_000, NOW)),
+    live_tasks=st.lists(st.just(WEB_TASK), max_size=1).map(tuple), tasks_complete=st.booleans())
+
+
+@given(observations)
+def test_never_abandon_a_joined_instance_with_live_tasks_before_the_deadline(o: LaunchObservation) -> None:
+    config = make_config()
+    ci = o.container_instance
+    joined = ci is not None and ci.status in ("ACTIVE", "DRAINING")
+    live = o.live_tasks or not o.tasks_complete
+    gone = o.ec2_state is None or o.ec2_state in GONE_STATES
+    if joined and live and not gone and o.destination != "WarmPool" and o.waited_s < abandon_deadline_s(config):
+        assert decide_launch(o, config).completes != "ABANDON"
 
 
 @given(observations)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from ecs_cluster_manager.lifecycle.config import HEARTBEAT_MAX_S, HEARTBEAT_MIN_S, SWEEP_PERIOD_S
 from ecs_cluster_manager.lifecycle.decide_terminate import TerminateObservation, decide_terminate
 from ecs_cluster_manager.lifecycle.model import (
     Complete,
@@ -28,6 +29,7 @@ CI_ARN = "arn:aws:ecs:us-east-1:1:container-instance/c/ci-1"
 ACTIVE = ContainerInstance(CI_ARN, "ACTIVE", True, running_tasks=2)
 DRAINING = ContainerInstance(CI_ARN, "DRAINING", True)
 RECORD = DrainRecord(NOW - 60, frozenset({"web"}), CI_ARN)
+NEW_ARN = "arn:aws:ecs:us-east-1:1:container-instance/c/ci-2"
 WEB_TASK = TaskView("arn:task/c/t1", "RUNNING", "RUNNING", "service:web")
 STOPPING_TASK = TaskView("arn:task/c/t2", "STOPPING", "STOPPED", "service:web")
 BATCH_TASK = TaskView("arn:task/c/t3", "RUNNING", "RUNNING", "family:batch")
@@ -55,6 +57,18 @@ CASES = [
      "drain-started", (RecordDrainStart(DrainRecord(NOW, frozenset({"web"}), CI_ARN)),)),
     ("re-activated: drain again", obs(container_instance=ACTIVE, live_tasks=(WEB_TASK,)), "drain-started",
      (SetDraining(CI_ARN),)),
+    ("re-activated with nothing left: drain again, never continue",
+     obs(container_instance=ACTIVE, tasks_complete=True, services=(STEADY,)), "drain-started", (SetDraining(CI_ARN),)),
+    ("re-registered agent: the record follows the new container instance, which is drained",
+     obs(container_instance=ContainerInstance(NEW_ARN, "ACTIVE", True, running_tasks=1), live_tasks=(WEB_TASK,)),
+     "drain-started", (RecordDrainStart(DrainRecord(RECORD.started_at, frozenset({"web"}), NEW_ARN)),
+                       SetDraining(NEW_ARN))),
+    ("re-registered agent under an overflow record keeps the overflow",
+     obs(container_instance=ContainerInstance(NEW_ARN, "DRAINING", True),
+         record=DrainRecord(NOW - 60, frozenset(), CI_ARN, overflow=True), live_tasks=(WEB_TASK,)),
+     "wait", (RecordDrainStart(DrainRecord(NOW - 60, frozenset(), NEW_ARN, overflow=True)),)),
+    ("drain start counts from the lifecycle event", obs(container_instance=ACTIVE, record=None, event_time=NOW - 45),
+     "drain-started", (RecordDrainStart(DrainRecord(NOW - 45, frozenset(), CI_ARN)), SetDraining(CI_ARN))),
     ("running task", obs(live_tasks=(WEB_TASK,)), "wait", ()),
     ("task of an unrecorded service extends the record",
      obs(live_tasks=(TaskView("arn:task/c/t4", "RUNNING", "RUNNING", "service:api"),)), "wait",
@@ -99,14 +113,35 @@ def test_wait_policy_never_stops_standalone_tasks() -> None:
     assert not any(isinstance(a, StopTasks) for a in result.actions)
 
 
-def test_heartbeat_only_on_sweeps_past_half_the_heartbeat_timeout() -> None:
-    config = make_config(heartbeat_timeout_s=600)
-    half = DrainRecord(NOW - 300, frozenset(), CI_ARN)
-    assert decide_terminate(obs(live_tasks=(WEB_TASK,), record=half, from_sweep=True), config).actions[0] == Heartbeat()
-    assert Heartbeat() not in decide_terminate(obs(live_tasks=(WEB_TASK,), record=half), config).actions
-    early = DrainRecord(NOW - 299, frozenset(), CI_ARN)
-    assert Heartbeat() not in decide_terminate(
-        obs(live_tasks=(WEB_TASK,), record=early, from_sweep=True), config).actions
+def test_heartbeat_once_per_interval_from_the_earliest_known_start() -> None:
+    config = make_config(heartbeat_timeout_s=600)  # interval min(300, 600 - 120) = 300 s
+    late_record = DrainRecord(NOW - 200, frozenset(), CI_ARN)
+    # The record was written 200 s ago, but the lifecycle event says the action began 300 s ago.
+    assert decide_terminate(obs(live_tasks=(WEB_TASK,), record=late_record, event_time=NOW - 300),
+                            config).actions[0] == Heartbeat(NOW)
+    assert Heartbeat(NOW) not in decide_terminate(obs(live_tasks=(WEB_TASK,), record=late_record), config).actions
+    # One went out 299 s ago: the next is not due yet, on a sweep or on an event.
+    old = DrainRecord(NOW - 3000, frozenset(), CI_ARN)
+    assert Heartbeat(NOW) not in decide_terminate(
+        obs(live_tasks=(WEB_TASK,), record=old, last_heartbeat_at=NOW - 299), config).actions
+    assert decide_terminate(obs(live_tasks=(WEB_TASK,), record=old, last_heartbeat_at=NOW - 300),
+                            config).actions[0] == Heartbeat(NOW)
+
+
+def test_short_heartbeat_timeout_beats_on_every_sweep_but_not_on_every_event() -> None:
+    config = make_config(heartbeat_timeout_s=120)  # interval: half a sweep period
+    old = DrainRecord(NOW - 3000, frozenset(), CI_ARN)
+    assert decide_terminate(obs(live_tasks=(WEB_TASK,), record=old, last_heartbeat_at=NOW - SWEEP_PERIOD_S),
+                            config).actions[0] == Heartbeat(NOW)
+    assert Heartbeat(NOW) not in decide_terminate(
+        obs(live_tasks=(WEB_TASK,), record=old, last_heartbeat_at=NOW - 29), config).actions
+
+
+def test_drain_timeout_counts_from_the_lifecycle_event_when_earlier_than_the_record() -> None:
+    config = make_config(drain_timeout_s=600)
+    result = decide_terminate(obs(live_tasks=(WEB_TASK,), record=DrainRecord(NOW - 540, frozenset(), CI_ARN),
+                                  event_time=NOW - 600), config)
+    assert result.actions == (Complete("ABANDON"),)
 
 
 # ---- properties ------------------------------------------------------------------------------
@@ -128,8 +163,18 @@ observations = st.builds(
                                           st.just(CI_ARN))),
     live_tasks=tasks.map(lambda ts: tuple(t for t in ts if t.last_status != "STOPPED")),
     tasks_complete=st.booleans(), services=st.one_of(st.none(), services.map(tuple)),
-    event_time=st.one_of(st.none(), st.floats(NOW - 8000, NOW)), from_sweep=st.booleans(),
+    event_time=st.one_of(st.none(), st.floats(NOW - 8000, NOW)),
+    last_heartbeat_at=st.one_of(st.none(), st.floats(NOW - 8000, NOW)),
 )
+
+
+@given(observations, st.integers(HEARTBEAT_MIN_S, HEARTBEAT_MAX_S))
+@example(obs(live_tasks=(WEB_TASK,), record=DrainRecord(NOW - 90, frozenset(), CI_ARN)), HEARTBEAT_MIN_S)
+def test_a_wait_without_heartbeat_leaves_more_than_a_sweep_period(o: TerminateObservation, timeout: int) -> None:
+    decision = decide_terminate(o, make_config(heartbeat_timeout_s=timeout))
+    if decision.completes is None and not any(isinstance(a, Heartbeat) for a in decision.actions):
+        reset_at = max(o.started_at, o.last_heartbeat_at or o.started_at)
+        assert timeout - (o.now - reset_at) > SWEEP_PERIOD_S
 
 
 @given(observations, st.sampled_from(["CONTINUE", "ABANDON"]))

@@ -57,8 +57,8 @@ def test_capped_timeout_is_logged_once_at_cold_start(monkeypatch: pytest.MonkeyP
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     for name, value in {**ENV, "ECM_HEARTBEAT_TIMEOUT_S": "120", "ECM_LAUNCH_TIMEOUT_S": "99999"}.items():
         monkeypatch.setenv(name, value)
-    assert entry.current_runtime().config.launch_timeout_s == 12000
+    assert entry.current_runtime().config.launch_timeout_s == 12000 - 120
     entry.current_runtime()
     out = capsys.readouterr().out
     assert out.count('"decision": "config-warning"') == 1
-    assert "ECM_LAUNCH_TIMEOUT_S=99999 exceeds" in out
+    assert "ECM_LAUNCH_TIMEOUT_S=99999 would reach the lifecycle action's global limit 12000s" in out

@@ -13,17 +13,29 @@ from botocore.exceptions import ClientError
 
 from .aws import Clients, error_code, error_message, is_no_active_action
 from .config import Config
-from .drain_record import CONTAINER_INSTANCE_TAG, record_to_tags
+from .drain_record import (
+    CONTAINER_INSTANCE_TAG,
+    HEARTBEAT_TAG,
+    LAUNCH_WAIT_TAG,
+    compact_tags,
+    epoch_value,
+    record_to_tags,
+)
 from .model import (
     Action,
     Complete,
     Heartbeat,
     RecordDrainStart,
     RememberContainerInstance,
+    RememberLaunchWait,
     SetDraining,
     Signal,
     StopTasks,
 )
+
+# EC2 allows 50 tags per resource (Amazon EC2 User Guide, "Tag your Amazon EC2 resources") and
+# answers CreateTags beyond that with this code (Amazon EC2 API Reference, "Error codes").
+TAG_LIMIT_EXCEEDED = "TagLimitExceeded"
 
 
 @dataclass
@@ -54,7 +66,16 @@ def _complete(ctx: ActionContext, action: Complete, outcome: Outcome) -> None:
         outcome.notes.append("no active lifecycle action: already completed")
 
 
-def _heartbeat(ctx: ActionContext, outcome: Outcome) -> None:
+def _tag(ctx: ActionContext, tags: list[dict[str, str]], done: str, outcome: Outcome) -> None:
+    """A best-effort tag: losing it costs a lookup or an early heartbeat later, never safety."""
+    try:
+        ctx.clients.ec2.create_tags(Resources=[ctx.instance_id], Tags=tags)
+        outcome.done.append(done)
+    except ClientError as error:
+        outcome.notes.append(f"could not tag instance: {error_code(error)}")
+
+
+def _heartbeat(ctx: ActionContext, action: Heartbeat, outcome: Outcome) -> None:
     try:
         ctx.clients.autoscaling.record_lifecycle_action_heartbeat(
             LifecycleHookName=ctx.hook, AutoScalingGroupName=ctx.config.asg_name,
@@ -64,6 +85,9 @@ def _heartbeat(ctx: ActionContext, outcome: Outcome) -> None:
         if not is_no_active_action(error):
             raise
         outcome.notes.append("no active lifecycle action: nothing to keep alive")
+        return
+    # The time taken before the call: never later than the heartbeat Auto Scaling counts from.
+    _tag(ctx, [{"Key": HEARTBEAT_TAG, "Value": epoch_value(action.at)}], "remembered heartbeat", outcome)
 
 
 def _signal(ctx: ActionContext, action: Signal, outcome: Outcome) -> None:
@@ -86,13 +110,35 @@ def _signal(ctx: ActionContext, action: Signal, outcome: Outcome) -> None:
 
 
 def _remember(ctx: ActionContext, action: RememberContainerInstance, outcome: Outcome) -> None:
-    # Saves the drain gate a ListContainerInstances call later; losing it costs only that call.
+    # Saves the drain gate a ListContainerInstances call later, and in the same call clears the
+    # timing tags of the wait that ends here, so a later action never counts from them.
+    tags = [{"Key": CONTAINER_INSTANCE_TAG, "Value": action.arn}]
+    tags += [{"Key": key, "Value": ""} for key in action.clear]
+    _tag(ctx, tags, "remembered container instance", outcome)
+
+
+def _record_drain(ctx: ActionContext, action: RecordDrainStart, outcome: Outcome) -> None:
+    """The full record, else the compact one when the instance has no room for it.
+
+    Must succeed before DRAINING is set, except when even the compact record finds no room: then
+    draining still starts (it only moves tasks away), and the gate, having no record, keeps
+    waiting until Auto Scaling's own timeout rather than ever continuing early.
+    """
     try:
-        ctx.clients.ec2.create_tags(Resources=[ctx.instance_id],
-                                    Tags=[{"Key": CONTAINER_INSTANCE_TAG, "Value": action.arn}])
-        outcome.done.append("remembered container instance")
+        ctx.clients.ec2.create_tags(Resources=[ctx.instance_id], Tags=record_to_tags(action.record))
+        outcome.done.append("recorded drain start")
+        return
     except ClientError as error:
-        outcome.notes.append(f"could not tag instance: {error_code(error)}")
+        if error_code(error) != TAG_LIMIT_EXCEEDED:
+            raise
+    try:
+        ctx.clients.ec2.create_tags(Resources=[ctx.instance_id], Tags=compact_tags(action.record))
+        outcome.done.append("recorded drain start (compact: EC2 tag limit; every service is checked)")
+    except ClientError as error:
+        if error_code(error) != TAG_LIMIT_EXCEEDED:
+            raise
+        outcome.notes.append("no room for the drain record (EC2 tag limit): remove two tags from the "
+                             "instance, or the drain waits for the hook's timeout")
 
 
 def _set_draining(ctx: ActionContext, action: SetDraining, outcome: Outcome) -> None:
@@ -122,14 +168,16 @@ def apply(ctx: ActionContext, actions: tuple[Action, ...]) -> Outcome:
         if isinstance(action, Complete):
             _complete(ctx, action, outcome)
         elif isinstance(action, Heartbeat):
-            _heartbeat(ctx, outcome)
+            _heartbeat(ctx, action, outcome)
         elif isinstance(action, Signal):
             _signal(ctx, action, outcome)
         elif isinstance(action, RememberContainerInstance):
             _remember(ctx, action, outcome)
+        elif isinstance(action, RememberLaunchWait):
+            tags = [{"Key": LAUNCH_WAIT_TAG, "Value": epoch_value(action.started_at)}]
+            _tag(ctx, tags, "remembered launch wait start", outcome)
         elif isinstance(action, RecordDrainStart):
-            ctx.clients.ec2.create_tags(Resources=[ctx.instance_id], Tags=record_to_tags(action.record))
-            outcome.done.append("recorded drain start")
+            _record_drain(ctx, action, outcome)
         elif isinstance(action, SetDraining):
             _set_draining(ctx, action, outcome)
         elif isinstance(action, StopTasks):

@@ -1,13 +1,53 @@
-"""boto3 clients for one runtime, and how to read AWS errors."""
+"""boto3 clients for one runtime, and how to read AWS errors.
+
+The clients are configured for the APIs' rate limits and the function's time limit:
+
+- Short timeouts. botocore's defaults (60 s to connect, 60 s to read) equal the function's
+  timeout, so one hung connection would use up the whole invocation; these APIs answer in well
+  under a second (botocore "Config Reference": connect_timeout, read_timeout).
+- Standard retry mode, three attempts: throttling and transient errors are retried with
+  exponential backoff and jitter (AWS SDKs and Tools Reference Guide, "Retry behavior"). Not
+  adaptive mode: its client-side rate limiter can sleep before any request, which is time the
+  invocation cannot bound; every wake-up is retried by the next sweep anyway.
+- Backoff never eats the function's timeout: a retry is refused once the invocation has less
+  than RETRY_RESERVE_MS left (the longest a retry can take: its backoff and one attempt), and
+  the call fails as it would have without retries; the next wake-up repeats it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
+
+CONNECT_TIMEOUT_S = 2
+READ_TIMEOUT_S = 5
+MAX_ATTEMPTS = 3  # in all, the first try included
+# Standard mode's backoff before attempt n is at most 2 ** (n - 1) s for throttling, so the third
+# attempt waits at most 2 s, then may take a connect and a read timeout.
+LONGEST_RETRY_S = 2 ** (MAX_ATTEMPTS - 2) + CONNECT_TIMEOUT_S + READ_TIMEOUT_S
+RETRY_RESERVE_MS = (LONGEST_RETRY_S + 1) * 1000
+
+
+@dataclass
+class RetryBudget:
+    """Knows how much of the current invocation is left; bound by the runtime per invocation."""
+
+    remaining_ms: Callable[[], int] | None = None
+
+    def refuse_late_retry(self, **_: Any) -> bool | None:
+        """A needs-retry handler: False (no retry) when a retry could outlast the invocation.
+
+        Registered first, so its False is the response botocore acts on; None leaves the decision
+        to the retry mode's own handler.
+        """
+        if self.remaining_ms is not None and self.remaining_ms() < RETRY_RESERVE_MS:
+            return False
+        return None
 
 
 @dataclass(frozen=True)
@@ -16,18 +56,25 @@ class Clients:
     ecs: Any
     ec2: Any
     cloudformation: Any
+    budget: RetryBudget = field(default_factory=RetryBudget)
 
     @classmethod
-    def from_boto3(cls, max_attempts: int = 3) -> Clients:
-        # Standard retry mode retries throttling with backoff; a few attempts keep a wake-up short.
-        config = BotoConfig(retries={"mode": "standard", "max_attempts": max_attempts})
-        make = boto3.client
-        return cls(
-            autoscaling=make("autoscaling", config=config),
-            ecs=make("ecs", config=config),
-            ec2=make("ec2", config=config),
-            cloudformation=make("cloudformation", config=config),
-        )
+    def from_boto3(cls) -> Clients:
+        config = BotoConfig(connect_timeout=CONNECT_TIMEOUT_S, read_timeout=READ_TIMEOUT_S,
+                            retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS})
+        budget = RetryBudget()
+        made = {name: boto3.client(name, config=config)
+                for name in ("autoscaling", "ecs", "ec2", "cloudformation")}
+        for client in made.values():
+            budget_first(client, budget)
+        return cls(budget=budget, **made)
+
+
+def budget_first(client: Any, budget: RetryBudget) -> None:
+    # The retry mode registers on "needs-retry.<service-id>"; registering first on the same
+    # event puts this handler ahead of it.
+    service_id = client.meta.service_model.service_id.hyphenize()
+    client.meta.events.register_first(f"needs-retry.{service_id}", budget.refuse_late_retry)
 
 
 def error_code(error: BaseException) -> str:
@@ -45,10 +92,12 @@ def error_message(error: BaseException) -> str:
 def is_no_active_action(error: BaseException) -> bool:
     """Auto Scaling's answer when the action was already completed or timed out.
 
-    Amazon EC2 Auto Scaling User Guide, "Complete a lifecycle action": the call fails with
-    ValidationError "No active Lifecycle Action found with instance ID i-...".
+    The call fails with ValidationError "No active Lifecycle Action found with instance ID i-...".
+    That message is observed API behaviour, not documented text (the User Guide and API reference
+    do not quote it), so it is matched case-insensitively.
     """
-    return error_code(error) == "ValidationError" and "No active Lifecycle Action" in error_message(error)
+    return (error_code(error) == "ValidationError"
+            and "no active lifecycle action" in error_message(error).lower())
 
 
 def is_instance_not_found(error: BaseException) -> bool:

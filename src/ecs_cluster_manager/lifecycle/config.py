@@ -48,11 +48,15 @@ ENV_VARS = (
 
 # Auto Scaling limits: HeartbeatTimeout is 30..7200 s and an action can wait at most
 # min(48 h, 100 x HeartbeatTimeout) in total (Amazon EC2 Auto Scaling User Guide, "Lifecycle hooks").
-# Auto Scaling accepts 30 s, but the gates heartbeat on the one-minute sweep once half the
-# timeout has passed, so a shorter timeout could lapse between two sweeps.
-HEARTBEAT_MIN_S = 120
+# Auto Scaling accepts 30 s, but a wait is kept alive by the one-minute sweep, so a timeout
+# shorter than two sweep periods could lapse between two sweeps when one of them fails.
+SWEEP_PERIOD_S = 60  # the template's rate(1 minute) sweep rule
+HEARTBEAT_MIN_S = 2 * SWEEP_PERIOD_S
 HEARTBEAT_MAX_S = 7200
 GLOBAL_TIMEOUT_CAP_S = 48 * 3600
+# Our launch and drain timeouts must fire before Auto Scaling's global timeout, or its
+# DefaultResult pre-empts DrainTimeoutResult silently: they end two sweep periods before it.
+TIMEOUT_MARGIN_S = 2 * SWEEP_PERIOD_S
 
 SCOPES = ("services", "cluster")
 STANDALONE_POLICIES = ("stop-after-grace", "wait")
@@ -86,6 +90,11 @@ class Config:
     def global_timeout_s(self) -> int:
         """The longest any lifecycle action can wait, heartbeats or not."""
         return min(GLOBAL_TIMEOUT_CAP_S, 100 * self.heartbeat_timeout_s)
+
+    @property
+    def action_limit_s(self) -> int:
+        """The longest our own timeouts may run: the global timeout less the margin."""
+        return self.global_timeout_s - TIMEOUT_MARGIN_S
 
     @property
     def signals_stack(self) -> bool:
@@ -128,16 +137,20 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     return raw == "true"
 
 
-def _capped(env: Mapping[str, str], name: str, limit: int, warnings: list[str]) -> int:
-    """A timeout in 60..48 h, capped at the action's global limit.
+def _capped(env: Mapping[str, str], name: str, heartbeat: int, warnings: list[str]) -> int:
+    """A timeout in 60..48 h, capped TIMEOUT_MARGIN_S below the action's global limit.
 
-    CloudFormation cannot compare two parameters, so a timeout above min(48 h, 100 x heartbeat)
-    can reach us; refusing to start would strand every action, so it is capped and reported.
+    CloudFormation cannot compare two parameters, so a timeout at or above min(48 h, 100 x
+    heartbeat) can reach us; refusing to start would strand every action, so it is capped and
+    reported (a `config-warning` line at every cold start).
     """
     value = _int(env, name, 3600, 60, GLOBAL_TIMEOUT_CAP_S)
+    global_limit = min(GLOBAL_TIMEOUT_CAP_S, 100 * heartbeat)
+    limit = global_limit - TIMEOUT_MARGIN_S
     if value > limit:
-        warnings.append(f"{name}={value} exceeds the lifecycle action's global limit {limit}s "
-                        f"(min(48 h, 100 x {HEARTBEAT_TIMEOUT_ENV})); using {limit}.")
+        warnings.append(f"{name}={value} would reach the lifecycle action's global limit {global_limit}s "
+                        f"(min(48 h, 100 x {HEARTBEAT_TIMEOUT_ENV})), where Auto Scaling's default result "
+                        f"would pre-empt ours; using {limit} ({TIMEOUT_MARGIN_S}s before it).")
         return limit
     return value
 
@@ -146,7 +159,6 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     """Read and validate the configuration; raises ConfigError with a fix-it message."""
     env = os.environ if env is None else env
     heartbeat = _int(env, HEARTBEAT_TIMEOUT_ENV, 3600, HEARTBEAT_MIN_S, HEARTBEAT_MAX_S)
-    limit = min(GLOBAL_TIMEOUT_CAP_S, 100 * heartbeat)
     warnings: list[str] = []
     attributes = tuple(
         a.strip() for a in env.get(LAUNCH_REQUIRED_ATTRIBUTES_ENV, "").split(",") if a.strip()
@@ -159,10 +171,10 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         heartbeat_timeout_s=heartbeat,
         stack_name=env.get(STACK_NAME_ENV, "").strip(),
         asg_logical_id=env.get(ASG_LOGICAL_ID_ENV, "").strip(),
-        launch_timeout_s=_capped(env, LAUNCH_TIMEOUT_ENV, limit, warnings),
+        launch_timeout_s=_capped(env, LAUNCH_TIMEOUT_ENV, heartbeat, warnings),
         launch_required_attributes=attributes,
         launch_require_health_ok=_flag(env, LAUNCH_REQUIRE_HEALTH_ENV, True),
-        drain_timeout_s=_capped(env, DRAIN_TIMEOUT_ENV, limit, warnings),
+        drain_timeout_s=_capped(env, DRAIN_TIMEOUT_ENV, heartbeat, warnings),
         drain_timeout_result=_choice(env, DRAIN_TIMEOUT_RESULT_ENV, "ABANDON", RESULTS),
         stability_scope=_choice(env, STABILITY_SCOPE_ENV, "services", SCOPES),
         standalone_policy=_choice(env, STANDALONE_POLICY_ENV, "stop-after-grace", STANDALONE_POLICIES),

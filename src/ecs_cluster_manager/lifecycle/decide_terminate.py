@@ -43,22 +43,22 @@ class TerminateObservation:
     tasks_complete: bool = False  # the view includes tasks already stopping (desiredStatus STOPPED)
     services: tuple[ServiceView, ...] | None = None  # observed only once no task is left
     unsettled_cluster_tasks: tuple[str, ...] = ()  # `cluster` scope only
-    event_time: float | None = None
-    from_sweep: bool = False
+    event_time: float | None = None  # the lifecycle event's time, when plausible (timing.py)
+    last_heartbeat_at: float | None = None
 
     @property
     def started_at(self) -> float:
+        """The earliest known start of the action: the drain timeout and heartbeats count from it."""
+        known = [self.now]
         if self.record is not None:
-            return self.record.started_at
-        return min(self.event_time or self.now, self.now)
+            known.append(self.record.started_at)
+        if self.event_time is not None:
+            known.append(self.event_time)
+        return min(known)
 
     @property
     def waited_s(self) -> float:
         return max(0.0, self.now - self.started_at)
-
-
-def _task_label(task: TaskView) -> str:
-    return f"task {task.arn.rsplit('/', 1)[-1]} {task.last_status} ({task.group})"
 
 
 def _service_label(s: ServiceView) -> str:
@@ -67,7 +67,7 @@ def _service_label(s: ServiceView) -> str:
 
 
 def _blocking(obs: TerminateObservation) -> tuple[str, ...]:
-    labels = [_task_label(t) for t in obs.live_tasks]
+    labels = [t.label for t in obs.live_tasks]
     labels += [_service_label(s) for s in obs.services or () if not s.steady]
     labels += [f"cluster task {t} not settled" for t in obs.unsettled_cluster_tasks]
     if not labels and not obs.tasks_complete:
@@ -82,8 +82,8 @@ def _standalone_to_stop(obs: TerminateObservation, config: Config) -> tuple[str,
 
 
 def _wait(obs: TerminateObservation, config: Config, reason: str, actions: list[Action]) -> Decision:
-    if heartbeat_due(obs.waited_s, obs.from_sweep, config):
-        actions.insert(0, Heartbeat())  # first: a later action's failure must not cost the heartbeat
+    if heartbeat_due(obs.now, obs.started_at, obs.last_heartbeat_at, config):
+        actions.insert(0, Heartbeat(obs.now))  # first: a later action's failure must not cost it
     starting = obs.record is None or any(isinstance(a, SetDraining) for a in actions)
     decision = "drain-started" if starting else "wait"
     return Decision(decision, reason, tuple(actions), _blocking(obs))
@@ -94,15 +94,16 @@ def _start(obs: TerminateObservation, ci: ContainerInstance) -> list[Action]:
 
     A task placed while the drain was being started (between our ListTasks and DRAINING) belongs
     to a service the record may lack: any live task of an unrecorded service extends the record.
+    An agent that re-registered has a new container instance: the record follows it.
     """
     actions: list[Action] = []
     seen = frozenset(t.service for t in obs.live_tasks if t.service)
     record = obs.record
     if record is None:
-        actions.append(RecordDrainStart(DrainRecord(obs.now, seen, ci.arn)))
-    elif not record.overflow and not seen <= record.services:
-        extended = DrainRecord(record.started_at, record.services | seen, ci.arn)
-        actions.append(RecordDrainStart(extended))
+        actions.append(RecordDrainStart(DrainRecord(obs.started_at, seen, ci.arn)))
+    elif record.container_instance_arn != ci.arn or not (record.overflow or seen <= record.services):
+        services = frozenset() if record.overflow else record.services | seen
+        actions.append(RecordDrainStart(DrainRecord(record.started_at, services, ci.arn, record.overflow)))
     if ci.status == "ACTIVE":
         actions.append(SetDraining(ci.arn))
     return actions

@@ -32,21 +32,34 @@ def _container_instance(raw: dict[str, Any]) -> ContainerInstance:
     )
 
 
+# Preference when one EC2 instance has several container instances (an agent that re-registered
+# leaves its old one behind): the one tasks can run on first.
+_PREFERENCE = ("ACTIVE", "DRAINING", "REGISTERING", "REGISTRATION_FAILED", "DEREGISTERING", "INACTIVE")
+
+
+def _preferred(found: list[ContainerInstance]) -> ContainerInstance | None:
+    rank = {status: i for i, status in enumerate(_PREFERENCE)}
+    return min(found, key=lambda ci: rank.get(ci.status, len(rank)), default=None)
+
+
 def find_container_instance(ecs: Any, cluster: str, instance_id: str, arn_hint: str = "",
                             include_health: bool = False) -> ContainerInstance | None:
-    """The container instance of an EC2 instance, or None when it is not (or no longer) registered."""
-    arn = arn_hint
-    if not arn:
+    """The container instance of an EC2 instance, or None when it is not (or no longer) registered.
+
+    `arn_hint` (a remembered ARN) saves the ListContainerInstances call; the caller must not
+    trust what it returns when that is not ACTIVE or DRAINING (see `observe.py`).
+    """
+    arns = [arn_hint] if arn_hint else []
+    if not arns:
         listed = ecs.list_container_instances(cluster=cluster, filter=f"ec2InstanceId == {instance_id}")
-        arns = listed.get("containerInstanceArns", [])
+        arns = listed.get("containerInstanceArns", [])[:100]  # DescribeContainerInstances takes 100
         if not arns:
             return None
-        arn = arns[0]
-    kwargs: dict[str, Any] = {"cluster": cluster, "containerInstances": [arn]}
+    kwargs: dict[str, Any] = {"cluster": cluster, "containerInstances": arns}
     if include_health:
         kwargs["include"] = ["CONTAINER_INSTANCE_HEALTH"]
     described = ecs.describe_container_instances(**kwargs).get("containerInstances", [])
-    return _container_instance(described[0]) if described else None
+    return _preferred([_container_instance(raw) for raw in described])
 
 
 def _list_task_arns(ecs: Any, cluster: str, desired: str, container_instance: str = "") -> list[str]:

@@ -33,6 +33,11 @@ class TaskView:
     def service(self) -> str | None:
         return self.group.removeprefix("service:") if self.group.startswith("service:") else None
 
+    @property
+    def label(self) -> str:
+        """How a blocking task is named in log lines."""
+        return f"task {self.arn.rsplit('/', 1)[-1]} {self.last_status} ({self.group})"
+
 
 @dataclass(frozen=True)
 class ServiceView:
@@ -74,7 +79,15 @@ class Complete:
 
 @dataclass(frozen=True)
 class Heartbeat:
-    pass
+    at: float  # remembered in a tag once sent, so the next one goes out an interval later
+
+
+@dataclass(frozen=True)
+class RememberLaunchWait:
+    """The start of the launch wait, kept in a tag: EC2 LaunchTime is not it for an instance
+    leaving a warm pool, and a lost lifecycle event leaves no other trace."""
+
+    started_at: float
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,7 @@ class Signal:
 @dataclass(frozen=True)
 class RememberContainerInstance:
     arn: str
+    clear: tuple[str, ...] = ()  # timing tags of the ending wait, cleared in the same call
 
 
 @dataclass(frozen=True)
@@ -104,7 +118,8 @@ class StopTasks:
 
 
 Action = (
-    Complete | Heartbeat | Signal | RememberContainerInstance | RecordDrainStart | SetDraining | StopTasks
+    Complete | Heartbeat | Signal | RememberContainerInstance | RememberLaunchWait | RecordDrainStart
+    | SetDraining | StopTasks
 )
 
 

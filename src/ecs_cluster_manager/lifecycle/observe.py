@@ -2,8 +2,10 @@
 
 Budget per instance per wake-up: one EC2 read, and ECS reads independent of cluster size
 (DescribeContainerInstances, ListTasks, DescribeTasks; plus ListContainerInstances when the
-container instance ARN is not yet remembered in the instance's tags, and one DescribeServices per
-ten services the drain waits for). Only `cluster` scope lists the whole cluster.
+container instance ARN is not yet remembered in the instance's tags, or the remembered one is no
+longer ACTIVE/DRAINING, and one DescribeServices per ten services the drain waits for). Only
+`cluster` scope lists the whole cluster. The launch gate reads tasks only while it abandons an
+instance that joined ECS.
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ from dataclasses import dataclass
 
 from . import ecs_reads
 from .aws import Clients
-from .config import Config
-from .decide_launch import LaunchObservation
+from .config import SWEEP_PERIOD_S, Config
+from .decide_launch import JOINED, LaunchObservation, launch_timed_out
 from .decide_terminate import NOTHING_TO_DRAIN, TerminateObservation
-from .drain_record import CONTAINER_INSTANCE_TAG, record_from_tags
-from .ec2_reads import describe_instance
+from .drain_record import (
+    CONTAINER_INSTANCE_TAG,
+    DRAIN_STARTED_TAG,
+    HEARTBEAT_TAG,
+    LAUNCH_WAIT_TAG,
+    epoch_tag,
+    record_from_tags,
+)
+from .ec2_reads import Ec2Instance, describe_instance
+from .model import ContainerInstance, TaskView
+from .timing import plausible_start
 
 
 @dataclass(frozen=True)
@@ -29,42 +40,73 @@ class Target:
     from_sweep: bool = False
 
 
+def _launch_wait_start(ec2: Ec2Instance, event_start: float | None, now: float) -> tuple[float, bool]:
+    """The earliest known start of the launch wait, and whether our tag already holds it.
+
+    Never EC2 LaunchTime: an instance leaving a running warm pool keeps its old one. A tag older
+    than this action's event by more than a sweep period was left by an earlier action.
+    """
+    remembered = epoch_tag(ec2.tags, LAUNCH_WAIT_TAG)
+    if remembered is not None and event_start is not None and remembered < event_start - SWEEP_PERIOD_S:
+        remembered = None
+    known = [t for t in (event_start, remembered) if t is not None]
+    return min([*known, now]), remembered is not None
+
+
 def observe_launch(clients: Clients, config: Config, target: Target, now: float) -> LaunchObservation:
-    started = [t for t in (target.event_time,) if t is not None]
     if target.destination == "WarmPool":
-        return LaunchObservation(target.instance_id, now, min(started or [now]), "pending", None,
-                                 target.destination, target.from_sweep)
+        started = plausible_start(target.event_time, now, config) or now
+        return LaunchObservation(target.instance_id, now, started, "pending", None, target.destination)
     ec2 = describe_instance(clients.ec2, target.instance_id)
-    if ec2.launch_time is not None:
-        started.append(ec2.launch_time)
+    event_start = plausible_start(target.event_time, now, config, not_before=ec2.launch_time)
+    started, remembered = _launch_wait_start(ec2, event_start, now)
     instance = None
     if ec2.exists:
         instance = ecs_reads.find_container_instance(
             clients.ecs, config.cluster, target.instance_id, include_health=True)
+    live: tuple[TaskView, ...] = ()
+    complete = False
+    if instance is not None and instance.status in JOINED and launch_timed_out(now - started, config):
+        live, complete = ecs_reads.live_tasks_on(clients.ecs, config.cluster, instance)
     return LaunchObservation(
         instance_id=target.instance_id,
         now=now,
-        started_at=min(started or [now]),
+        started_at=started,
         ec2_state=ec2.state if ec2.exists else None,
         container_instance=instance,
         destination=target.destination,
-        from_sweep=target.from_sweep,
+        wait_remembered=remembered,
+        launch_time=ec2.launch_time,
+        last_heartbeat_at=epoch_tag(ec2.tags, HEARTBEAT_TAG),
+        stale_tags=tuple(k for k in (LAUNCH_WAIT_TAG, HEARTBEAT_TAG, DRAIN_STARTED_TAG)
+                         if epoch_tag(ec2.tags, k) is not None),
+        live_tasks=live,
+        tasks_complete=complete,
     )
+
+
+def _current_container_instance(clients: Clients, config: Config, instance_id: str,
+                                hint: str) -> ContainerInstance | None:
+    """A remembered ARN is a hint, never the truth: an agent that re-registered has a new one."""
+    instance = ecs_reads.find_container_instance(clients.ecs, config.cluster, instance_id, hint)
+    if hint and (instance is None or instance.status not in JOINED):
+        fresh = ecs_reads.find_container_instance(clients.ecs, config.cluster, instance_id)
+        instance = fresh or instance
+    return instance
 
 
 def observe_terminate(clients: Clients, config: Config, target: Target, now: float) -> TerminateObservation:
     ec2 = describe_instance(clients.ec2, target.instance_id)
-    base = TerminateObservation(target.instance_id, now, ec2.exists, None, None,
-                                event_time=target.event_time, from_sweep=target.from_sweep)
+    event_start = plausible_start(target.event_time, now, config, not_before=ec2.launch_time)
+    base = TerminateObservation(target.instance_id, now, ec2.exists, None, None, event_time=event_start)
     if not ec2.exists:
         return base
     record = record_from_tags(ec2.tags)
     hint = record.container_instance_arn if record else ec2.tags.get(CONTAINER_INSTANCE_TAG, "")
-    instance = ecs_reads.find_container_instance(clients.ecs, config.cluster, target.instance_id, hint)
-    if instance is None and hint:  # a remembered ARN that ECS no longer knows: look it up afresh
-        instance = ecs_reads.find_container_instance(clients.ecs, config.cluster, target.instance_id)
-    base = TerminateObservation(target.instance_id, now, True, instance, record,
-                                event_time=target.event_time, from_sweep=target.from_sweep)
+    instance = _current_container_instance(clients, config, target.instance_id, hint)
+    heartbeat = epoch_tag(ec2.tags, HEARTBEAT_TAG)
+    base = TerminateObservation(target.instance_id, now, True, instance, record, event_time=event_start,
+                                last_heartbeat_at=heartbeat)
     if instance is None or instance.status in NOTHING_TO_DRAIN:
         return base
     live, complete = ecs_reads.live_tasks_on(clients.ecs, config.cluster, instance)
@@ -80,5 +122,5 @@ def observe_terminate(clients: Clients, config: Config, target: Target, now: flo
     return TerminateObservation(
         instance_id=target.instance_id, now=now, ec2_exists=True, container_instance=instance,
         record=record, live_tasks=live, tasks_complete=complete, services=services,
-        unsettled_cluster_tasks=unsettled, event_time=target.event_time, from_sweep=target.from_sweep,
+        unsettled_cluster_tasks=unsettled, event_time=event_start, last_heartbeat_at=heartbeat,
     )

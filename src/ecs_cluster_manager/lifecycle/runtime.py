@@ -140,6 +140,7 @@ def handle(gate: Gate, runtime: Runtime, event: object,
     waiting instances stops early rather than being killed by the function timeout midway.
     """
     decisions: dict[str, str] = {}
+    runtime.clients.budget.remaining_ms = remaining_ms  # retries never outlast the invocation
     for trigger in parse_event(event):
         kind = type(trigger).__name__.removesuffix("Trigger").lower()
         targets = _targets(gate, runtime, trigger)

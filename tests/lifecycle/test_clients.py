@@ -1,0 +1,78 @@
+"""The functions' boto3 clients: short timeouts, standard retries, and no retry that could
+outlast the invocation. Requests never leave the process: a `before-send` handler answers them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ClientError
+
+from ecs_cluster_manager.lifecycle.aws import (
+    CONNECT_TIMEOUT_S,
+    MAX_ATTEMPTS,
+    READ_TIMEOUT_S,
+    RETRY_RESERVE_MS,
+    Clients,
+)
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self.data
+
+
+@pytest.fixture
+def clients(monkeypatch: pytest.MonkeyPatch) -> Clients:
+    for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
+                        "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return Clients.from_boto3()
+
+
+def failing_ecs(clients: Clients) -> list[int]:
+    """Every ECS request fails with a retryable server error; returns the attempt log."""
+    attempts: list[int] = []
+
+    def answer(request: Any, **_: Any) -> AWSResponse:
+        attempts.append(1)
+        body = b'{"__type": "ServerException", "message": "internal error"}'
+        return AWSResponse(request.url, 500, {"Content-Type": "application/x-amz-json-1.1"}, _Body(body))
+
+    clients.ecs.meta.events.register("before-send.ecs", answer)
+    return attempts
+
+
+def test_clients_use_short_timeouts_and_standard_retries(clients: Clients) -> None:
+    for client in (clients.autoscaling, clients.ecs, clients.ec2, clients.cloudformation):
+        config = client.meta.config
+        assert (config.connect_timeout, config.read_timeout) == (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+        assert config.retries == {"mode": "standard", "total_max_attempts": MAX_ATTEMPTS}
+    assert CONNECT_TIMEOUT_S + READ_TIMEOUT_S < 60 / 4  # a hung call costs a fraction of the invocation
+
+
+def test_retries_run_while_the_invocation_has_time(clients: Clients) -> None:
+    attempts = failing_ecs(clients)
+    clients.budget.remaining_ms = lambda: 50_000
+    with pytest.raises(ClientError, match="ServerException"):
+        clients.ecs.list_clusters()
+    assert len(attempts) == MAX_ATTEMPTS
+
+
+def test_no_retry_once_a_retry_could_outlast_the_invocation(clients: Clients) -> None:
+    attempts = failing_ecs(clients)
+    clients.budget.remaining_ms = lambda: RETRY_RESERVE_MS - 1
+    with pytest.raises(ClientError, match="ServerException"):
+        clients.ecs.list_clusters()
+    assert len(attempts) == 1
+
+
+def test_reserve_covers_the_longest_retry() -> None:
+    # Standard mode: backoff before the last attempt is at most 2 s for throttling errors.
+    assert RETRY_RESERVE_MS >= (2 ** (MAX_ATTEMPTS - 2) + CONNECT_TIMEOUT_S + READ_TIMEOUT_S) * 1000
