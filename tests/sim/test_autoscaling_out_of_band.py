@@ -147,3 +147,19 @@ def test_the_kth_launched_instance_is_named_by_launch_order(
     assert third not in (first, second) and third in members(asg)
     with pytest.raises(LookupError, match="no instance number 4: 3 launched into any group"):
         account.autoscaling.launched_instance(4)
+
+
+def test_a_spot_stop_is_noticed_by_the_health_check_and_the_instance_replaced(
+        account: SimAccount, asg: Any, ec2: Any) -> None:
+    group(asg, ec2, desired=1)
+    account.clock.run_for(60)
+    (first,) = members(asg)
+    assert account.ec2.interrupt_spot(first, action="hibernate") is True
+    account.clock.run_for(45)
+    assert account.ec2.instances[first].state == "stopped"  # hibernation: no two minutes
+    assert members(asg) == {first: "InService"}
+    account.clock.run_for(INTERVAL_S + 60)
+    assert first not in members(asg) and len(members(asg)) == 1
+    assert account.ec2.instances[first].state == "terminated"
+    with pytest.raises(ValueError, match="instance-action 'reboot'"):
+        account.ec2.interrupt_spot(next(iter(members(asg))), action="reboot")

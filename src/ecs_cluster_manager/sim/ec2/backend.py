@@ -103,14 +103,15 @@ class Ec2Backend(Backend):
         self.terminate(instance, reason)
         return True
 
-    def interrupt_spot(self, instance_id: str, warning_s: float = spot.WARNING_S) -> bool:
+    def interrupt_spot(self, instance_id: str, warning_s: float = spot.WARNING_S,
+                       action: str = "terminate") -> bool:
         """Fault API: a Spot interruption: the "EC2 Spot Instance Interruption Warning" event
-        now, the termination `warning_s` later (`sim/ec2/spot.py`). False when the instance is
-        already shutting down or gone."""
+        now, the termination (or, with `action` "stop"/"hibernate", the stop) `warning_s` later
+        (`sim/ec2/spot.py`). False when the instance is already shutting down or gone."""
         instance = self.instances.get(instance_id)
         if instance is None or not instance.alive:
             return False
-        spot.interrupt(self, instance, warning_s)
+        spot.interrupt(self, instance, warning_s, action)
         return True
 
     def stop(self, instance: Instance, reason: str = "User initiated") -> None:
