@@ -3,12 +3,14 @@ documented Origin/Destination, and what EC2 shows when an instance leaves the po
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from ecs_cluster_manager.sim import SimAccount
+from tests.samples import SAMPLES
 from tests.sim.builders import group, members
 
 LAUNCH_EVENT = "EC2 Instance-launch Lifecycle Action"
@@ -144,3 +146,26 @@ def test_delete_warm_pool_terminates_its_instances_and_reuse_on_scale_in_is_refu
     after = asg.describe_warm_pool(AutoScalingGroupName="ecs-asg")
     assert after["Instances"] == [] and "WarmPoolConfiguration" not in after
     assert {account.ec2.instances[i].state for i in pool} == {"terminated"}
+
+
+def test_warm_pool_events_have_the_documented_shape(account: SimAccount, asg: Any,
+                                                    ec2: Any) -> None:
+    group(asg, ec2, desired=0, hooks=("launch",), max_size=1)
+    asg.put_lifecycle_hook(AutoScalingGroupName="ecs-asg", LifecycleHookName="launch-hook",
+                           NotificationMetadata="additional-info")
+    asg.put_warm_pool(AutoScalingGroupName="ecs-asg", PoolState="Running")
+    account.clock.run_for(30)
+    (warm,) = _pool(asg)
+    _complete(asg, warm)
+    account.clock.run_for(60)
+    asg.set_desired_capacity(AutoScalingGroupName="ecs-asg", DesiredCapacity=1)
+    account.clock.run_for(10)
+    seen = [e for e in account.events.history if e["detail-type"] == LAUNCH_EVENT]
+    for event, sample in zip(seen, ("eventbridge_asg_launch_lifecycle_action_to_warmpool.json",
+                                    "eventbridge_asg_launch_lifecycle_action_from_warmpool.json"),
+                             strict=True):
+        documented = json.loads((SAMPLES / sample).read_text())
+        assert set(event) == set(documented)
+        assert set(event["detail"]) == set(documented["detail"])
+        for key in ("Origin", "Destination", "LifecycleTransition", "NotificationMetadata"):
+            assert event["detail"][key] == documented["detail"][key]
