@@ -163,3 +163,18 @@ def test_a_spot_stop_is_noticed_by_the_health_check_and_the_instance_replaced(
     assert account.ec2.instances[first].state == "terminated"
     with pytest.raises(ValueError, match="instance-action 'reboot'"):
         account.ec2.interrupt_spot(next(iter(members(asg))), action="reboot")
+
+
+def test_an_operator_stop_is_noticed_and_a_terminated_instance_cannot_start(
+        account: SimAccount, asg: Any, ec2: Any) -> None:
+    group(asg, ec2, desired=1)
+    account.clock.run_for(60)
+    (first,) = members(asg)
+    (change,) = ec2.stop_instances(InstanceIds=[first])["StoppingInstances"]
+    assert (change["PreviousState"]["Name"], change["CurrentState"]["Name"]) == (
+        "running", "stopping")
+    account.clock.run_for(INTERVAL_S + 60)
+    assert first not in members(asg) and len(members(asg)) == 1
+    account.clock.run_for(60)
+    with pytest.raises(ClientError, match="not in a state from which it can be started"):
+        ec2.start_instances(InstanceIds=[first])

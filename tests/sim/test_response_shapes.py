@@ -40,6 +40,10 @@ def _ec2_tour(account: SimAccount, ec2: Any) -> None:
     ec2.delete_tags(Resources=[instance_id], Tags=[{"Key": "k"}])
     ec2.describe_instances(MaxResults=5)
     ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="userData")
+    account.clock.run_for(20)
+    ec2.stop_instances(InstanceIds=[instance_id])
+    account.clock.run_for(60)
+    ec2.start_instances(InstanceIds=[instance_id])
     ec2.terminate_instances(InstanceIds=[instance_id])
 
 

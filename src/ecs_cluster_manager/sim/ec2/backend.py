@@ -10,7 +10,7 @@ State changes are published as "EC2 Instance State-change Notification" events
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -275,14 +275,37 @@ class Ec2Backend(Backend):
         return response
 
     def TerminateInstances(self, params: Params) -> Response:
-        instances = self.get(params["InstanceIds"])
+        return {"TerminatingInstances": self._change_states(params["InstanceIds"],
+                                                            self.terminate)}
+
+    def StopInstances(self, params: Params) -> Response:
+        """An operator's stop: outside Auto Scaling, which notices it at its health check."""
+        return {"StoppingInstances": self._change_states(
+            params["InstanceIds"], self.stop, ("terminated", "shutting-down"), "stopped")}
+
+    def StartInstances(self, params: Params) -> Response:
+        return {"StartingInstances": self._change_states(
+            params["InstanceIds"], self.start, ("terminated", "shutting-down", "stopping"),
+            "started")}
+
+    def _change_states(self, instance_ids: list[str], change: Callable[[Instance], object],
+                       refused: tuple[str, ...] = (), verb: str = "") -> list[dict[str, Any]]:
+        """Apply `change` to each instance; IncorrectInstanceState for a state in `refused`
+        (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
+        instances = self.get(instance_ids)
+        for instance in instances:
+            if instance.state in refused:
+                raise AwsError("IncorrectInstanceState",
+                               f"The instance '{instance.instance_id}' is not in a state from "
+                               f"which it can be {verb}.")
         changes = []
         for instance in instances:
-            previous = self.terminate(instance)
+            previous = instance.state
+            change(instance)
             changes.append({"InstanceId": instance.instance_id,
                             "CurrentState": instance.state_dict,
                             "PreviousState": {"Code": _code(previous), "Name": previous}})
-        return {"TerminatingInstances": changes}
+        return changes
 
     # -- tags ---------------------------------------------------------------------------
 
