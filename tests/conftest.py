@@ -5,6 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Tests assert behaviour, never speed: Hypothesis's deadline and its "input generation is slow"
+# health check are timing checks that fail on a loaded machine, so they are off everywhere.
+settings.register_profile("ecm", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
+settings.load_profile("ecm")
 
 _FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",

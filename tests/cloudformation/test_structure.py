@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import importlib
+import re
 from typing import Any
 
 import pytest
@@ -110,6 +111,18 @@ def test_every_parameter_is_grouped_and_labelled_once(template: dict[str, Any]) 
     assert set(interface["ParameterLabels"]) == set(template["Parameters"])
 
 
+def test_a_rule_refuses_a_max_size_that_leaves_no_room_for_a_rolling_update(
+        template: dict[str, Any]) -> None:
+    """UpdatePolicy: MinInstancesInService (ClusterSize) must be less than MaxSize."""
+    [rule] = template["Rules"].values()
+    [assertion] = rule["Assertions"]
+    assert "RuleCondition" not in rule
+    assert assertion["Assert"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ClusterSize"}, {"Ref": "ClusterMaxSize"}]}]}
+    assert "ClusterMaxSize must be greater than ClusterSize" in assertion["AssertDescription"]
+    policy = template["Resources"][ASG_LOGICAL_ID]["UpdatePolicy"]["AutoScalingRollingUpdate"]
+    assert policy["MinInstancesInService"] == {"Ref": "ClusterSize"}
+
+
 # --- Auto Scaling group, hooks and policies ------------------------------------------------
 
 
@@ -194,6 +207,9 @@ def test_user_data_joins_the_cluster_and_never_signals(resources: dict[str, Any]
     lines = rendered.splitlines()
     assert "ECS_CLUSTER=DevCluster" in lines
     assert "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true" in lines
+    # Warm-pool instances must not register while warming (ECS Developer Guide, "Using Amazon
+    # EC2 Auto Scaling warm pools": ECS_WARM_POOLS_CHECK=true in the user data).
+    assert "ECS_WARM_POOLS_CHECK=true" in lines
     assert "cfn-signal" not in rendered
     assert "ECS_CONTAINER_STOP_TIMEOUT" not in rendered
     assert base64.b64encode(rendered.encode())  # plain ASCII script
@@ -272,9 +288,27 @@ def test_function_role_is_created_only_when_none_is_given(resources: dict[str, A
         condition, created, given = role["Fn::If"]
         assert condition == "CreateFunctionRole"
         assert created == {"Fn::GetAtt": ["LifecycleFunctionRole", "Arn"]}
-        assert resolve(given, {**PSEUDO, "LambdaFunctionRole": "LambdaECSScalingRole"}) == (
-            "arn:aws:iam::123456789012:role/LambdaECSScalingRole"
-        )
+        plain = {**PSEUDO, "LambdaFunctionRole": "LambdaECSScalingRole", "LambdaFunctionRolePath": "/"}
+        assert resolve(given, plain) == "arn:aws:iam::123456789012:role/LambdaECSScalingRole"
+        with_path = {**plain, "LambdaFunctionRole": "ecs-dev-lifecycle", "LambdaFunctionRolePath": "/team/"}
+        assert resolve(given, with_path) == "arn:aws:iam::123456789012:role/team/ecs-dev-lifecycle"
+
+
+@pytest.mark.parametrize(("name", "value", "accepted"), [
+    ("LambdaFunctionRole", "", True),
+    ("LambdaFunctionRole", "ecs-dev-lifecycle", True),
+    ("LambdaFunctionRole", "team/ecs-dev-lifecycle", False),  # IAM::Policy Roles take a bare name
+    ("LambdaFunctionRole", "arn:aws:iam::123456789012:role/x", False),
+    ("LambdaFunctionRolePath", "/", True),
+    ("LambdaFunctionRolePath", "/team/", True),
+    ("LambdaFunctionRolePath", "/a/b/", True),
+    ("LambdaFunctionRolePath", "team/", False),
+    ("LambdaFunctionRolePath", "/team", False),
+])
+def test_role_name_and_path_follow_iam_syntax(template: dict[str, Any], name: str, value: str,
+                                              accepted: bool) -> None:
+    pattern = template["Parameters"][name]["AllowedPattern"]
+    assert bool(re.fullmatch(pattern, value)) is accepted
 
 
 # --- Rules and permissions ------------------------------------------------------------------
@@ -351,6 +385,7 @@ def test_role_grants_exactly_what_the_functions_call(resources: dict[str, Any]) 
         "ecs:UpdateContainerInstancesState", "ecs:ListTasks", "ecs:DescribeTasks", "ecs:StopTask",
         "ecs:ListServices", "ecs:DescribeServices", "ec2:DescribeInstances", "ec2:CreateTags",
         "cloudformation:SignalResource", "logs:CreateLogStream", "logs:PutLogEvents",
+        "ecs:DeregisterContainerInstance",
     }  # fmt: skip
 
 

@@ -12,12 +12,17 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ecs_cluster_manager.errors import UserError
 
+if TYPE_CHECKING:
+    from ecs_cluster_manager.ops.session import ClientsFactory
+
 # Each name is a module in this package exposing `register(subparsers)`; the registered parser
 # sets `func(args) -> int`. Add a verb by adding its module name here.
-VERBS: tuple[str, ...] = ("package", "simulate", "demo")
+VERBS: tuple[str, ...] = ("validate", "package", "deploy", "status", "watch", "logs", "hook",
+                          "cancel", "delete", "simulate", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,9 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *,
+         clients_factory: ClientsFactory | None = None) -> int:
+    """Run `ecm`. `clients_factory` gives the AWS verbs their clients (tests and the demo pass
+    the simulated account's); by default they read the user's AWS configuration."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.clients_factory = clients_factory
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2

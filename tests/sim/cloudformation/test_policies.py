@@ -16,12 +16,12 @@ from ecs_cluster_manager.sim.deployment_services import DeploymentServices, add_
 GROUP = "tiny-ecs"
 
 
-def _template(update_policy: dict[str, Any], signals: int = 0) -> str:
+def _template(update_policy: dict[str, Any], signals: int = 0, max_size: int = 6) -> str:
     group: dict[str, Any] = {
         "Type": "AWS::AutoScaling::AutoScalingGroup",
         "UpdatePolicy": {"AutoScalingRollingUpdate": update_policy},
         "Properties": {
-            "AutoScalingGroupName": GROUP, "MinSize": {"Ref": "Size"}, "MaxSize": 6,
+            "AutoScalingGroupName": GROUP, "MinSize": {"Ref": "Size"}, "MaxSize": max_size,
             "DesiredCapacity": {"Ref": "Size"}, "VPCZoneIdentifier": ["subnet-1", "subnet-2"],
             "LaunchTemplate": {"LaunchTemplateId": {"Ref": "Template"},
                                "Version": {"Fn::GetAtt": ["Template", "LatestVersionNumber"]}}}}
@@ -140,4 +140,29 @@ def test_a_batch_timeout_counts_as_failure_and_rolls_back(world: Any) -> None:
     group = account.autoscaling.groups[GROUP]
     assert {m.instance_id for m in group.instances.values()} == old
     assert (group.desired, group.min_size, group.launch_template["Version"]) == (2, 2, "1")
+    assert not group.suspended
+
+
+def test_min_instances_in_service_not_below_max_size_fails_the_rolling_update(world: Any) -> None:
+    """UpdatePolicy: MinInstancesInService must be less than the group's MaxSize."""
+    account, services, cfn = world
+    policy = {"MaxBatchSize": 1, "MinInstancesInService": 2, "PauseTime": "PT5M",
+              "SuspendProcesses": ["HealthCheck"]}
+    cfn.create_stack(StackName="tiny", TemplateBody=_template(policy, max_size=2))
+    assert _wait(account, services) == "CREATE_COMPLETE"  # creation has no rolling update
+    account.clock.run_for(300)
+    old = set(_instances(account))
+    assert len(old) == 2
+    account.client("ssm").put_parameter(Name="/ami", Value="ami-00000000000000002",
+                                        Overwrite=True)
+    cfn.update_stack(StackName="tiny", UsePreviousTemplate=True,
+                     Parameters=[{"ParameterKey": "Size", "UsePreviousValue": True}])
+    # The rollback's rolling update is refused the same way (the harsher reading, see
+    # rolling_update.py): the stack is stuck, which is why the template has a Rule against it.
+    assert _wait(account, services) == "UPDATE_ROLLBACK_FAILED"
+    reasons = [e.reason for e in services.cloudformation.stack("tiny").events]
+    assert "MinInstancesInService must be less than the autoscaling group's MaxSize" in reasons
+    account.clock.run_for(600)
+    group = account.autoscaling.groups[GROUP]
+    assert set(group.instances) == old  # nothing was replaced
     assert not group.suspended

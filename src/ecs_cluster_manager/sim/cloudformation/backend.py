@@ -25,6 +25,7 @@ from ecs_cluster_manager.sim.cloudformation.parameters import (
     resolve_parameters,
 )
 from ecs_cluster_manager.sim.cloudformation.process import Process
+from ecs_cluster_manager.sim.cloudformation.rules import check_rules
 from ecs_cluster_manager.sim.errors import AwsError
 from ecs_cluster_manager.template import _CfnLoader
 
@@ -133,9 +134,20 @@ class CloudFormationBackend(Backend):
     def parameters_from(self, template: dict[str, Any], params: Params,
                     previous: ResolvedParameters | None) -> ResolvedParameters:
         ssm = self.account.backends["ssm"]
-        return resolve_parameters(template, params.get("Parameters", []), previous,
-                                  lambda name: ssm.handle("GetParameter", {"Name": name})
-                                  ["Parameter"]["Value"])
+        resolved = resolve_parameters(template, params.get("Parameters", []), previous,
+                                      lambda name: ssm.handle("GetParameter", {"Name": name})
+                                      ["Parameter"]["Value"])
+        check_rules(template, lambda name: self._rule_ref(resolved, name))
+        return resolved
+
+    def _rule_ref(self, parameters: ResolvedParameters, name: str) -> Any:
+        pseudo = {"AWS::Region": self.account.region, "AWS::AccountId": self.account.account_id}
+        if name in pseudo:
+            return pseudo[name]
+        if name not in parameters.given:
+            raise _invalid(f"Template format error: Unresolved resource dependencies [{name}] in "
+                           "the Rules block of the template")
+        return parameters.value(name)
 
     @staticmethod
     def check_capabilities(template: dict[str, Any], capabilities: list[str]) -> None:

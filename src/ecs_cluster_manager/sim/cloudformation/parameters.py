@@ -104,6 +104,19 @@ def _read(name: str, ssm_name: str, read_ssm: ReadSsm) -> str:
 
 
 def _check(name: str, kind: str, value: str, spec: Mapping[str, Any]) -> None:
+    """Refuse a value outside the parameter's constraints. With a ConstraintDescription the
+    message carries it instead of the raw constraint ("Parameters", ConstraintDescription)."""
+    try:
+        _check_constraints(name, kind, value, spec)
+    except AwsError as error:
+        description = spec.get("ConstraintDescription")
+        if description is None or not error.message.startswith(f"Parameter '{name}' must"):
+            raise
+        raise _invalid(f"Parameter '{name}' failed to satisfy constraint: "
+                       f"{' '.join(str(description).split())}") from None
+
+
+def _check_constraints(name: str, kind: str, value: str, spec: Mapping[str, Any]) -> None:
     allowed = spec.get("AllowedValues")
     if allowed is not None and value not in [as_parameter_string(a) for a in allowed]:
         raise _invalid(f"Parameter '{name}' must be one of AllowedValues")

@@ -9,6 +9,7 @@ from ecs_cluster_manager.sim.cloudformation.providers.base import (
     RecordOnly,
     ResourceFailed,
 )
+from ecs_cluster_manager.sim.cloudformation.providers.iam import IamPolicy
 from ecs_cluster_manager.sim.cloudformation.providers.simple import (
     EcsCluster,
     EventsRule,
@@ -24,6 +25,7 @@ PROVIDERS: dict[str, Provider] = {
     "AWS::Lambda::Function": LambdaFunction(),
     "AWS::Lambda::Permission": LambdaPermission(),
     "AWS::Events::Rule": EventsRule(),
+    "AWS::IAM::Policy": IamPolicy(),
 }
 _RECORD_ONLY = RecordOnly()
 

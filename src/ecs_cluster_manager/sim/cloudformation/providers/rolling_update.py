@@ -9,6 +9,11 @@ WaitOnResourceSignals every batch must send its signals within PauseTime (else P
 simply waited), and fewer than MinSuccessfulInstancesPercent SUCCESS signals fail the update.
 As users observe (awslabs/amazon-eks-ami#66), an old instance counts as replaced as soon as it
 leaves service for Terminating:Wait: the terminate lifecycle hook is not waited for.
+MinInstancesInService "must be less than the Auto Scaling group's MaxSize" (same page): a rolling
+update with MinInstancesInService >= MaxSize fails at once, with the message AWS gives
+(awsdocs/aws-cloudformation-user-guide#164 quotes it), before any process is suspended. Whether
+the rollback's own rolling update is refused too is not documented; we take the harsher reading
+that it is, so the stack ends UPDATE_ROLLBACK_FAILED (the template's Rules prevent this).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 
 from ecs_cluster_manager.sim.cloudformation.model import StackResource
 from ecs_cluster_manager.sim.cloudformation.process import Step, Wait
-from ecs_cluster_manager.sim.cloudformation.providers.base import Context
+from ecs_cluster_manager.sim.cloudformation.providers.base import Context, ResourceFailed
 from ecs_cluster_manager.sim.cloudformation.providers.signals import await_signals, duration_s
 
 IN_SERVICE = ("Pending", "Pending:Wait", "Pending:Proceed", "InService")
@@ -64,6 +69,9 @@ class RollingUpdate:
         self.ctx.emit(self.resource, self.resource.status, reason)
 
     def run(self) -> Step[None]:
+        if self.min_in_service >= self.max_size:
+            raise ResourceFailed("MinInstancesInService must be less than the autoscaling "
+                                 "group's MaxSize")
         if self.suspend:
             self.client.suspend_processes(AutoScalingGroupName=self.name,
                                           ScalingProcesses=self.suspend)
