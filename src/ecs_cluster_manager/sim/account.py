@@ -97,6 +97,9 @@ class SimAccount:
         if callable(factory):
             self.ecs = factory(self.clock, region, account_id, self.put_event, self.ec2_view)
             self.ec2.listeners.append(self._tell_ecs)
+            set_caller_source = getattr(self.ecs, "set_caller_source", None)
+            if callable(set_caller_source):  # ECS records which function stopped or drained
+                set_caller_source(self._calling_function)
         self.backends: dict[str, ServiceBackend] = {
             "ec2": self.ec2, "autoscaling": self.autoscaling, "events": self.events,
             "lambda": self.lambda_,
@@ -172,6 +175,11 @@ class SimAccount:
 
     def _deliver_to_target(self, arn: str, payload: Any) -> None:
         self.lambda_.invoke_async(arn, payload)
+
+    def _calling_function(self) -> str | None:
+        """The Lambda function whose invocation is making the current API call, if any."""
+        invocation = self.lambda_.current()
+        return None if invocation is None else invocation.function.name
 
     def _tell_ecs(self, instance: Instance, previous: str) -> None:
         """The ECS agent starts once the instance runs and dies when it shuts down."""

@@ -117,6 +117,18 @@ class World:
             ids.append(instance_id)
         return ids
 
+    def boot(self, count: int = 1) -> list[str]:
+        """Instances still `pending` in EC2: their agent has not started."""
+        ids = self.launch(count, state="pending")
+        for instance_id in ids:  # launch told ECS they run; take that back
+            self.ecs.agents.instance_terminated(instance_id)
+        return ids
+
+    def start(self, instance_id: str) -> None:
+        """A booting instance reaches `running`: its agent starts."""
+        self.ec2.instances[instance_id].state = "running"
+        self.ecs.on_instance_running(instance_id)
+
     def terminate(self, instance_id: str) -> None:
         self.ec2.instances[instance_id].state = "terminated"
         self.ecs.on_instance_terminated(instance_id)

@@ -66,3 +66,44 @@ def test_errors_arrive_as_client_errors(account: SimAccount) -> None:
     with pytest.raises(ClientError) as err:
         ecs.list_container_instances(cluster="prod", filter="ec2InstanceId ~= x")
     assert err.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def _two_instances(account: SimAccount) -> list[str]:
+    _ecs(account).set_default_cluster("prod")
+    account.client("ecs").create_cluster(clusterName="prod")
+    reservation = account.client("ec2").run_instances(
+        ImageId="ami-12345678", InstanceType="m5.large", MinCount=2, MaxCount=2,
+        UserData=USER_DATA)
+    account.clock.run_for(120)
+    return [i["InstanceId"] for i in reservation["Instances"]]
+
+
+def test_a_function_that_drains_is_named_in_the_action_log(account: SimAccount) -> None:
+    a, b = _two_instances(account)
+    ecs = account.client("ecs")
+    arn_a = ecs.list_container_instances(cluster="prod", filter=f"ec2InstanceId == {a}")[
+        "containerInstanceArns"][0]
+    account.lambda_.register("ecs-dev-drain", "tests.sim.ecs.handlers.drain")
+    account.lambda_.invoke_async("ecs-dev-drain", {"cluster": "prod", "arn": arn_a})
+    account.clock.run_for(5)
+    arn_b = ecs.list_container_instances(cluster="prod", filter=f"ec2InstanceId == {b}")[
+        "containerInstanceArns"][0]
+    ecs.update_container_instances_state(cluster="prod", containerInstances=[arn_b],
+                                         status="DRAINING")
+    assert [(x.caller, x.ec2_instance_id) for x in _ecs(account).actions()] == [
+        ("ecs-dev-drain", a), (None, b)]
+
+
+def test_a_leftover_container_instance_fails_delete_cluster_until_deregistered(
+        account: SimAccount) -> None:
+    a, b = _two_instances(account)
+    assert _ecs(account).disconnect_agent(a)
+    account.client("ec2").terminate_instances(InstanceIds=[a, b])
+    account.clock.run_for(120)
+    ecs = account.client("ecs")
+    (leftover,) = ecs.list_container_instances(cluster="prod")["containerInstanceArns"]
+    with pytest.raises(ClientError) as err:
+        ecs.delete_cluster(cluster="prod")
+    assert err.value.response["Error"]["Code"] == "ClusterContainsContainerInstancesException"
+    ecs.deregister_container_instance(cluster="prod", containerInstance=leftover, force=True)
+    assert ecs.delete_cluster(cluster="prod")["cluster"]["status"] == "INACTIVE"

@@ -2,22 +2,25 @@
 
 Wiring (the core does this): `EcsBackend(clock, region, account_id, emit_event, ec2_view)`;
 `handle(operation, params)` answers the API, EC2 calls `on_instance_running(id)` and
-`on_instance_terminated(id)`.
+`on_instance_terminated(id)`, the account names the calling function through
+`set_caller_source`.
 
-Scenario controls: `set_agent_behaviour(AgentBehaviour(...), image_id=... | instance_id=...)`
-(register delay, NEVER_REGISTERS, REGISTRATION_FAILED, disconnect after / for / every,
-an IMPAIRED runtime health check),
-`set_default_cluster(name)`, `disconnect_agent(id, for_seconds)`, `reconnect_agent(id)`,
-`set_service_stop_profile(cluster, service, StopProfile(...))` or the service tags
-`sim:deregistration-delay` / `sim:stop-timeout`; `EcsTimings` for the transitional states.
+Scenario controls (the fault API, listed in docs/simulator.md "ECS fault API"):
+`set_agent_behaviour(AgentBehaviour(...), image_id=... | instance_id=...)`,
+`disconnect_agent`, `reconnect_agent`, `reregister_agent`, `set_runtime_health`,
+`keep_container_instances_on_termination`, `set_task_lifetime`, `set_default_cluster`,
+`set_service_stop_profile` or the service tags `sim:deregistration-delay` /
+`sim:stop-timeout`; `EcsTimings` for the transitional states.
 
-Harness reads: `container_instance_for(ec2_id)`, `tasks_on_instance(ec2_id)`, `task_stops()`
-(every stop with its `StopCause`), `service_health()` (running vs minimum healthy count).
+Harness reads: `container_instance_for(ec2_id)`, `container_instances_of(ec2_id)`,
+`tasks_on_instance(ec2_id)`, `task_stops()` (every stop with its `StopCause`), `actions()`
+(who stopped a task, drained or deregistered an instance), `service_health()`.
 
 Not modelled: capacity providers and managed draining/termination protection, Fargate,
 awsvpc/ENIs and ports, placement constraints, load balancers beyond their deregistration
 delay, task health checks and circuit breakers, attributes APIs, tags APIs, task sets, the
-periodic re-sending of SERVICE_STEADY_STATE, and agent updates.
+periodic re-sending of SERVICE_STEADY_STATE, agent updates, and the agent-connectivity health
+check (its threshold is not documented).
 """
 
 from __future__ import annotations
@@ -25,12 +28,13 @@ from __future__ import annotations
 from .agent import AgentBehaviour, AgentFault
 from .backend import EcsBackend
 from .harness import ContainerInstanceView, ServiceHealth, TaskView
-from .model import StopCause, StopProfile, TaskStop
+from .model import ApiAction, StopCause, StopProfile, TaskStop
 from .timings import EcsTimings
 
 __all__ = [
     "AgentBehaviour",
     "AgentFault",
+    "ApiAction",
     "ContainerInstanceView",
     "EcsBackend",
     "EcsTimings",

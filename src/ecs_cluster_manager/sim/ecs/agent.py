@@ -10,6 +10,20 @@ Container Instance State Change event
 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_events.html).
 While it is disconnected nothing can be placed on the instance and its tasks do not change
 state. Faults are set per AMI id or per instance.
+
+Health: the agent's container runtime check reports OK, IMPAIRED, INITIALIZING or
+INSUFFICIENT_DATA (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-health.html);
+a change of the overall status sends ECS Container Instance Health Change
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_health_events.html).
+How long a new instance reports INITIALIZING is not documented: 0 s by default, settable.
+
+Re-registration: an agent that lost its state (or whose instance was deregistered with force
+and restarted) registers the same EC2 instance again under a new container-instance ARN; the
+old one goes INACTIVE and its tasks are orphaned, as after a forced deregistration
+(https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeregisterContainerInstance.html).
+Which of the two registrations ECS ends first is not documented; the simulator ends the old
+one when the new one appears (the harsher reading: a stale ARN is ACTIVE, disconnected, until
+then).
 """
 
 from __future__ import annotations
@@ -18,7 +32,7 @@ import base64
 import binascii
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -43,7 +57,18 @@ class AgentBehaviour:
     disconnect_every_s: float | None = None
     # The container runtime health check reports IMPAIRED (DescribeContainerInstances health).
     runtime_impaired: bool = False
+    # Or any status of the check (OK | IMPAIRED | INITIALIZING | INSUFFICIENT_DATA), reported
+    # after `runtime_initializing_s` of INITIALIZING from registration.
+    runtime_health: str = "OK"
+    runtime_initializing_s: float = 0.0
     cluster: str | None = None  # overrides ECS_CLUSTER from the user data
+
+    @property
+    def settled_health(self) -> str:
+        return "IMPAIRED" if self.runtime_impaired else self.runtime_health
+
+
+HEALTH_STATUSES = ("OK", "IMPAIRED", "INITIALIZING", "INSUFFICIENT_DATA")
 
 
 _ECS_CLUSTER = re.compile(r"ECS_CLUSTER=['\"]?([A-Za-z0-9_-]+)")
@@ -57,6 +82,8 @@ class Agents:
         self.by_image: dict[str, AgentBehaviour] = {}
         self.by_instance: dict[str, AgentBehaviour] = {}
         self._pending: dict[str, Any] = {}  # ec2 id -> registration timer
+        # Agents killed while their instance was still booting: when they may start.
+        self._held_until: dict[str, float] = {}
 
     def behaviour_for(self, ec2_id: str) -> AgentBehaviour:
         if ec2_id in self.by_instance:
@@ -68,28 +95,53 @@ class Agents:
         behaviour = self.behaviour_for(ec2_id)
         if behaviour.fault is AgentFault.NEVER_REGISTERS:
             return
-        self._pending[ec2_id] = self.state.later(
-            behaviour.register_delay_s, lambda: self._register(ec2_id, behaviour)
-        )
+        delay = behaviour.register_delay_s
+        held_until = self._held_until.pop(ec2_id, None)
+        if held_until is not None:
+            if math.isinf(held_until):
+                return  # killed for good before it started
+            delay = max(delay, held_until - self.state.now())
+        self._schedule_registration(ec2_id, behaviour, delay)
 
     def instance_terminated(self, ec2_id: str) -> None:
+        self._held_until.pop(ec2_id, None)
         timer = self._pending.pop(ec2_id, None)
         if timer is not None:
             self.state.clock.cancel(timer)
 
-    def _register(self, ec2_id: str, behaviour: AgentBehaviour) -> None:
+    def _schedule_registration(self, ec2_id: str, behaviour: AgentBehaviour, delay: float,
+                               *, anew: bool = False) -> None:
+        timer = self._pending.pop(ec2_id, None)
+        if timer is not None:
+            self.state.clock.cancel(timer)
+        self._pending[ec2_id] = self.state.later(
+            delay, lambda: self._register(ec2_id, behaviour, anew=anew))
+
+    def _register(self, ec2_id: str, behaviour: AgentBehaviour, *, anew: bool = False) -> None:
         self._pending.pop(ec2_id, None)
         if self.state.ec2.instance_state(ec2_id) != "running":
             return
+        old = self.state.instances_by_ec2.get(ec2_id)
+        if anew and old is not None and old.status != "INACTIVE":
+            container_instances.deregister_now(self.state, old)
         failed = behaviour.fault is AgentFault.REGISTRATION_FAILED
+        initializing = behaviour.runtime_initializing_s > 0
         ci = container_instances.register(
-            self.state, ec2_id, self._cluster_for(ec2_id, behaviour), failed=failed
+            self.state, ec2_id, self._cluster_for(ec2_id, behaviour), failed=failed,
+            runtime_health="INITIALIZING" if initializing else behaviour.settled_health,
         )
         if ci is None or failed:
             return
-        ci.runtime_impaired = behaviour.runtime_impaired
+        if initializing:
+            self.state.later(behaviour.runtime_initializing_s, lambda: self._settle_health(
+                ci.arn, ec2_id, behaviour.settled_health))
         if behaviour.disconnect_after_s is not None:
             self._flap_later(ec2_id, behaviour, behaviour.disconnect_after_s)
+
+    def _settle_health(self, arn: str, ec2_id: str, status: str) -> None:
+        ci = self.state.instances_by_ec2.get(ec2_id)
+        if ci is not None and ci.arn == arn and ci.runtime_health == "INITIALIZING":
+            self.set_runtime_health(ec2_id, status)
 
     def _flap_later(self, ec2_id: str, behaviour: AgentBehaviour, delay: float) -> None:
         def flap() -> None:
@@ -112,17 +164,14 @@ class Agents:
 
     def disconnect(self, ec2_id: str, for_seconds: float) -> bool:
         """Drop the agent's connection; it reconnects after `for_seconds` (math.inf: never).
-        An agent that has not registered yet registers only after that time."""
+        An agent that has not registered yet (its instance booting, or running but the agent
+        not yet registered) registers only after that time. False when there is no agent to
+        disconnect: an unknown or terminated instance, an agent already disconnected, a
+        registration that failed or ended, an agent that never registers."""
         ci = self.state.instances_by_ec2.get(ec2_id)
-        if ci is None and ec2_id in self._pending:  # not registered yet: it registers later
-            self.state.clock.cancel(self._pending.pop(ec2_id))
-            if not math.isinf(for_seconds):
-                behaviour = self.behaviour_for(ec2_id)
-                self._pending[ec2_id] = self.state.later(
-                    for_seconds, lambda: self._register(ec2_id, behaviour)
-                )
-            return True
-        if ci is None or not ci.agent_connected or ci.status == "INACTIVE":
+        if ci is None or ci.status == "INACTIVE":
+            return self._hold_unregistered(ec2_id, for_seconds)
+        if not ci.agent_connected:
             return False
         ci.agent_connected = False
         events.container_instance_changed(self.state, ci)
@@ -130,6 +179,19 @@ class Agents:
         if not math.isinf(for_seconds):
             self.state.later(for_seconds, lambda: self.reconnect(ec2_id))
         return True
+
+    def _hold_unregistered(self, ec2_id: str, for_seconds: float) -> bool:
+        until = self.state.now() + for_seconds
+        if ec2_id in self._pending:  # running, agent starting: it registers later or never
+            self.state.clock.cancel(self._pending.pop(ec2_id))
+            if not math.isinf(for_seconds):
+                self._schedule_registration(ec2_id, self.behaviour_for(ec2_id), for_seconds)
+            return True
+        booting = self.state.ec2.instance_state(ec2_id) == "pending"
+        if booting and ec2_id not in self.state.instances_by_ec2:
+            self._held_until[ec2_id] = max(until, self._held_until.get(ec2_id, until))
+            return True
+        return False
 
     def reconnect(self, ec2_id: str) -> bool:
         ci = self.state.instances_by_ec2.get(ec2_id)
@@ -141,6 +203,36 @@ class Agents:
         events.container_instance_changed(self.state, ci)
         tasks.resume_parked(self.state, ci)
         self.state.on_instance_changed(ci)
+        return True
+
+    def register_anew(self, ec2_id: str, after_s: float) -> bool:
+        """The agent restarts without its state: disconnected now, it registers the instance
+        under a new ARN after `after_s`; the old registration then goes INACTIVE."""
+        if self.state.ec2.instance_state(ec2_id) != "running":
+            return False
+        ci = self.state.instances_by_ec2.get(ec2_id)
+        if ci is not None and ci.agent_connected:
+            ci.agent_connected = False
+            events.container_instance_changed(self.state, ci)
+            self.state.on_instance_changed(ci)
+        behaviour = self.behaviour_for(ec2_id)
+        if behaviour.fault is AgentFault.REGISTRATION_FAILED:
+            behaviour = replace(behaviour, fault=AgentFault.NONE)  # the fault was the first try's
+        self._schedule_registration(ec2_id, behaviour, after_s, anew=True)
+        return True
+
+    def set_runtime_health(self, ec2_id: str, status: str, reason: str | None = None) -> bool:
+        """The container runtime check now reports `status`; False without a live registration."""
+        if status not in HEALTH_STATUSES:
+            raise ValueError(f"runtime health {status!r}: expected one of {', '.join(HEALTH_STATUSES)}")
+        ci = self.state.instances_by_ec2.get(ec2_id)
+        if ci is None or ci.status in ("INACTIVE", "REGISTRATION_FAILED"):
+            return False
+        if ci.runtime_health != status or ci.runtime_health_reason != reason:
+            ci.runtime_health, ci.runtime_health_reason = status, reason
+            ci.runtime_health_changed_at = ci.updated_at = self.state.now()
+            events.health_changed(self.state, ci)
+            self.state.on_instance_changed(ci)
         return True
 
 

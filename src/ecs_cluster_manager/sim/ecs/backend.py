@@ -2,6 +2,7 @@
 
 `handle(operation, params)` takes the request members exactly as botocore sends them and returns
 the response as botocore would parse it (datetimes for timestamps), or raises `AwsError`.
+The fault controls are listed in docs/simulator.md, "ECS fault API".
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from . import (
     task_operations,
 )
 from .agent import AgentBehaviour, Agents
-from .model import ContainerInstance, StopProfile, TaskStop
+from .model import ApiAction, ContainerInstance, StopProfile, TaskStop
 from .scheduler import Scheduler
 from .state import Clock, Ec2View, EcsState
 from .timings import EcsTimings
@@ -117,12 +118,51 @@ class EcsBackend:
         self.agents.default_cluster = name
 
     def disconnect_agent(self, instance_id: str, for_seconds: float = math.inf) -> bool:
+        """Kill the instance's agent for `for_seconds` (math.inf: for good). On a booting
+        instance, or one whose agent has not registered yet, registration waits until then (for
+        good: never). False, changing nothing, when there is no agent to kill (unknown or
+        terminated instance, agent already disconnected, failed or ended registration)."""
         with self.state.lock:
             return self.agents.disconnect(instance_id, for_seconds)
 
     def reconnect_agent(self, instance_id: str) -> bool:
+        """Reconnect a disconnected agent now; False when it cannot (see `Agents.reconnect`)."""
         with self.state.lock:
             return self.agents.reconnect(instance_id)
+
+    def reregister_agent(self, instance_id: str, after_s: float = 20.0) -> bool:
+        """The agent restarts without its state (or after a forced deregistration): it is
+        disconnected now and registers the instance under a new container-instance ARN after
+        `after_s`; the old ARN then goes INACTIVE and its tasks are orphaned. False unless the
+        instance is running."""
+        with self.state.lock:
+            return self.agents.register_anew(instance_id, after_s)
+
+    def set_runtime_health(self, instance_id: str, status: str, reason: str | None = None) -> bool:
+        """The container runtime health check of the instance now reports `status` (OK,
+        IMPAIRED, INITIALIZING, INSUFFICIENT_DATA); a change of the overall status sends an ECS
+        Container Instance Health Change event. False without a live registration."""
+        with self.state.lock:
+            return self.agents.set_runtime_health(instance_id, status, reason)
+
+    def keep_container_instances_on_termination(self, keep: bool = True) -> None:
+        """The harsher reading of termination: no terminated instance is deregistered by ECS,
+        even one whose agent was connected (by default only those are)."""
+        self.state.deregister_on_termination = not keep
+
+    def set_task_lifetime(self, family: str, seconds: float | None) -> None:
+        """Standalone tasks of `family` exit `seconds` after they start RUNNING (their essential
+        container exits); None: they run until stopped (the default)."""
+        if seconds is None:
+            self.state.task_lifetimes.pop(family, None)
+        else:
+            self.state.task_lifetimes[family] = seconds
+
+    def set_caller_source(self, caller: Callable[[], str | None]) -> None:
+        """Who is calling the API now (the account passes the running Lambda function's name);
+        recorded with each StopTask, UpdateContainerInstancesState and
+        DeregisterContainerInstance (see `actions`)."""
+        self.state.caller = caller
 
     def set_service_stop_profile(self, cluster: str, service: str, profile: StopProfile) -> None:
         """Deregistration delay and stop time of the service's tasks (applies to later stops)."""
@@ -148,6 +188,15 @@ class EcsBackend:
 
     def service_health(self) -> list[harness.ServiceHealth]:
         return harness.service_health(self.state)
+
+    def container_instances_of(self, ec2_instance_id: str) -> list[harness.ContainerInstanceView]:
+        """Every registration of the EC2 instance, oldest first (a re-registration adds one)."""
+        return harness.container_instances_of(self.state, ec2_instance_id)
+
+    def actions(self, since: int = 0) -> list[ApiAction]:
+        """StopTask, UpdateContainerInstancesState and DeregisterContainerInstance calls, oldest
+        first, each with its caller; `since` skips the first ones."""
+        return self.state.action_log[since:]
 
     def _instance_changed(self, ci: ContainerInstance) -> None:
         self.scheduler.request_cluster(ci.cluster)

@@ -4,6 +4,14 @@ Counts in DescribeClusters follow the Cluster data type
 (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Cluster.html): registered
 container instances are the ACTIVE and DRAINING ones. CreateCluster is idempotent; the
 `default` cluster is created when an agent registers into it, as the agent does.
+
+DeleteCluster (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteCluster.html):
+"You must deregister all container instances from this cluster before you may delete it", so
+any container instance not INACTIVE (also one whose registration failed, the harsher reading of
+"all") refuses it with ClusterContainsContainerInstancesException ("You can't delete a cluster
+that has registered container instances"; the message is the one AWS returns); a service not
+INACTIVE with ClusterContainsServicesException. (ClusterContainsTasksException needs a task
+without a registered instance, which only Fargate, not modelled, has.)
 """
 
 from __future__ import annotations
@@ -60,7 +68,7 @@ def list_clusters(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
 
 def delete(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
     index = state.cluster(params["cluster"])
-    if any(ci.status in ("ACTIVE", "DRAINING") for ci in index.instances.values()):
+    if any(ci.status != "INACTIVE" for ci in index.instances.values()):
         raise AwsError(
             "ClusterContainsContainerInstancesException",
             "The Cluster cannot be deleted while Container Instances are active or draining.",

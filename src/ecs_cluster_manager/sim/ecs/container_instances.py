@@ -5,10 +5,21 @@ status but INACTIVE), DescribeContainerInstances (up to 100, failures for unknow
 UpdateContainerInstancesState ("A container instance can't be changed to DRAINING until it has
 reached an ACTIVE status") and DeregisterContainerInstance
 (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateContainerInstancesState.html,
-https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-draining.html).
-A terminated EC2 instance's container instance goes INACTIVE with its agent disconnected and
-its tasks STOPPED ("Terminating an instance emits events for the instance, for the agent
-connection status, and for every task", ecs_cwe_events).
+https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-draining.html,
+https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeregisterContainerInstance.html).
+
+Termination: "If you terminate a running container instance, Amazon ECS automatically
+deregisters the instance from your cluster (stopped container instances or instances with
+disconnected agents aren't automatically deregistered when terminated)"
+(API_DeregisterContainerInstance.html). So an instance whose agent was connected goes INACTIVE;
+one whose agent was disconnected (killed, flapping, never finished registering) stays ACTIVE or
+DRAINING with agentConnected false until someone deregisters it, and keeps its cluster from
+being deleted. Either way its tasks go STOPPED ("When you stop or terminate the container
+instance, the tasks that are running on it are transitioned to the STOPPED status",
+ecs_task_events.html). `EcsState.deregister_on_termination = False` models the harsher reading
+that no terminated instance is deregistered for you.
+
+A forced deregistration leaves the instance's tasks running, orphaned (see `tasks.orphan`).
 """
 
 from __future__ import annotations
@@ -26,10 +37,12 @@ MAX_DESCRIBE = 100
 MAX_UPDATE = 10
 
 
-def register(state: EcsState, ec2_id: str, cluster: str, *, failed: bool) -> ContainerInstance | None:
+def register(
+    state: EcsState, ec2_id: str, cluster: str, *, failed: bool, runtime_health: str = "OK"
+) -> ContainerInstance | None:
     existing = state.instances_by_ec2.get(ec2_id)
     if existing is not None and existing.status != "INACTIVE":
-        return None
+        return None  # the agent kept its state: it is the same registration
     index = state.ensure_cluster(cluster)
     cpu, memory = state.ec2.instance_resources(ec2_id)
     ci_id = state.new_hex_id()
@@ -43,6 +56,8 @@ def register(state: EcsState, ec2_id: str, cluster: str, *, failed: bool) -> Con
         registered_at=state.now(),
         attributes=_attributes(state, ec2_id),
         version=0,
+        runtime_health=runtime_health,
+        runtime_health_changed_at=state.now(),
     )
     if failed:
         ci.status = "REGISTRATION_FAILED"
@@ -50,6 +65,7 @@ def register(state: EcsState, ec2_id: str, cluster: str, *, failed: bool) -> Con
         ci.status_reason = "Container instance registration failed (simulated agent fault)."
     index.instances[ci_id] = ci
     state.instances_by_ec2[ec2_id] = ci
+    state.registrations_by_ec2.setdefault(ec2_id, []).append(ci)
     events.container_instance_changed(state, ci)
     state.on_instance_changed(ci)
     return ci
@@ -121,6 +137,8 @@ def update_state(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
                 "detail": f"Container instance is {ci.status}; only ACTIVE or DRAINING can change.",
             })
             continue
+        state.record_action("UpdateContainerInstancesState", index.cluster.name, ci.arn,
+                            ci.ec2_instance_id, status)
         if ci.status != status:
             ci.status = status
             # Unverified whether AWS emits this for DRAINING; the simulator does.
@@ -135,27 +153,39 @@ def deregister(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
     ci = state.container_instance(index, params["containerInstance"])
     if ci is None or ci.status == "INACTIVE":
         raise AwsError("InvalidParameterException", "Container instance not found.")
+    force = bool(params.get("force"))
     live = [t for t in state.tasks_by_instance.get(ci.id, {}).values() if t.last_status != STOPPED]
-    if live and not params.get("force"):
+    if live and not force:
         raise AwsError("InvalidParameterException", "Found running tasks on the instance.")
-    for task in live:
-        tasks.kill(state, task, StopCause.FORCED_DEREGISTRATION,
-                   "Container instance deregistration forced by user")
-    _go_inactive(state, ci)
+    state.record_action("DeregisterContainerInstance", index.cluster.name, ci.arn,
+                        ci.ec2_instance_id, "force" if force else "no force")
+    deregister_now(state, ci)
     return {"containerInstance": serialize.container_instance(ci, include_health=False, include_tags=False)}
 
 
+def deregister_now(state: EcsState, ci: ContainerInstance) -> None:
+    """INACTIVE at once; tasks still on it are orphaned: they keep running on the host."""
+    for task in list(state.tasks_by_instance.get(ci.id, {}).values()):
+        tasks.orphan(state, task)
+    _go_inactive(state, ci)
+
+
 def instance_terminated(state: EcsState, ec2_id: str) -> None:
+    tasks.end_orphans(state, ec2_id)
     ci = state.instances_by_ec2.get(ec2_id)
     if ci is None or ci.status == "INACTIVE":
         return
+    deregistered = ci.agent_connected and state.deregister_on_termination
     if ci.agent_connected:
         ci.agent_connected = False
         events.container_instance_changed(state, ci)
     reason = f"Host EC2 (instance {ec2_id}) terminated."
     for task in list(state.tasks_by_instance.get(ci.id, {}).values()):
         tasks.kill(state, task, StopCause.INSTANCE_TERMINATED, reason)
-    _go_inactive(state, ci)
+    if deregistered:
+        _go_inactive(state, ci)
+    else:
+        state.on_instance_changed(ci)
 
 
 def _go_inactive(state: EcsState, ci: ContainerInstance) -> None:

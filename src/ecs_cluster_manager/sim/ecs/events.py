@@ -1,6 +1,15 @@
 """ECS events to EventBridge, in the shapes of the documented samples.
 
-Shapes: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_events.html,
+Shapes: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_events.html
+(whose sample predates `registeredAt`, `runningTasksCount`, `pendingTasksCount`, `attachments`
+and `statusReason`; the event's schema, as the EventBridge schema registry publishes it for
+aws.ecs@ECSContainerInstanceStateChange and the CDK renders at
+https://docs.aws.amazon.com/cdk/api/v2/python/aws_cdk.mixins_preview.aws_ecs.events/ECSContainerInstanceStateChange.html,
+has them, and the detail is "similar to the ContainerInstance object" of
+DescribeContainerInstances, so the simulator sends them),
+https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_health_events.html
+(ECS Container Instance Health Change, sent "when the overall status transitions"; a
+registration is not a transition, so none is sent for the first status),
 https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html and
 https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_events.html
 (the samples are in aws-sample-events/ecs_*.json). ECS events are durable
@@ -44,20 +53,54 @@ def container_instance_changed(state: EcsState, ci: ContainerInstance) -> None:
     """Bump the container instance's version and emit its state change."""
     ci.version += 1
     ci.updated_at = state.now()
-    detail = {
+    detail: dict[str, Any] = {
         "agentConnected": ci.agent_connected,
+        "attachments": [],
         "attributes": [{"name": name} for name in CAPABILITIES] + [dict(a) for a in ci.attributes],
         "clusterArn": state.arn(f"cluster/{ci.cluster}"),
         "containerInstanceArn": ci.arn,
         "ec2InstanceId": ci.ec2_instance_id,
+        "pendingTasksCount": ci.pending_tasks,
+        "registeredAt": serialize.as_iso_millis(ci.registered_at),
         "registeredResources": serialize.registered_resources(ci),
         "remainingResources": serialize.remaining_resources(ci),
+        "runningTasksCount": ci.running_tasks,
         "status": ci.status,
         "version": ci.version,
         "versionInfo": dict(serialize.AGENT_VERSION_INFO),
         "updatedAt": serialize.as_iso_millis(ci.updated_at),
     }
+    if ci.status_reason:
+        detail["statusReason"] = ci.status_reason
     state.emit_event(_envelope(state, "ECS Container Instance State Change", ci.arn, detail))
+    health_changed(state, ci)
+
+
+def health_changed(state: EcsState, ci: ContainerInstance) -> None:
+    """Emit ECS Container Instance Health Change if the overall status moved since the last
+    report (the first status, at registration, is recorded without an event)."""
+    if ci.status == "INACTIVE":  # deregistered: ECS no longer checks it
+        return
+    overall = ci.overall_health
+    previous, ci.reported_health = ci.reported_health, overall
+    if previous is None or previous == overall:
+        return
+    check = {
+        "type": "CONTAINER_RUNTIME",
+        "status": overall,
+        "lastStatusChange": state.now_dt().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "lastUpdated": state.now_dt().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "statusReason": ci.runtime_health_reason if overall == ci.runtime_health else None,
+    }
+    detail = {
+        "clusterArn": state.arn(f"cluster/{ci.cluster}"),
+        "containerInstanceArn": ci.arn,
+        "capacityProviderName": None,
+        "ec2InstanceId": ci.ec2_instance_id,
+        "overallStatus": overall,
+        "healthChecks": [check],
+    }
+    state.emit_event(_envelope(state, "ECS Container Instance Health Change", ci.arn, detail))
 
 
 def task_changed(state: EcsState, task: Task) -> None:

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from . import service_status
-from .model import STOPPED, StopCause, Task
+from .model import STOPPED, ContainerInstance, StopCause, Task
 from .state import EcsState
 
 
@@ -23,6 +23,7 @@ class ContainerInstanceView:
     running_tasks_count: int
     pending_tasks_count: int
     version: int
+    health: str  # healthStatus.overallStatus
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class TaskView:
     desired_status: str
     stop_cause: StopCause | None
     stopped_reason: str | None
+    orphaned: bool  # ECS no longer shows it; it runs on the host until the instance goes
+    caller: str | None  # the Lambda function that stopped it with StopTask, if one did
 
 
 @dataclass(frozen=True)
@@ -59,22 +62,31 @@ class ServiceHealth:
 
 def task_view(t: Task) -> TaskView:
     return TaskView(t.arn, t.cluster, t.ec2_instance_id, t.group, t.service, t.last_status,
-                    t.desired_status, t.stop_cause, t.stopped_reason)
+                    t.desired_status, t.stop_cause, t.stopped_reason, t.orphaned, t.caller)
+
+
+def _view(ci: ContainerInstance) -> ContainerInstanceView:
+    return ContainerInstanceView(ci.arn, ci.cluster, ci.ec2_instance_id, ci.status,
+                                 ci.agent_connected, ci.running_tasks, ci.pending_tasks, ci.version,
+                                 ci.overall_health)
 
 
 def container_instance_for(state: EcsState, ec2_instance_id: str) -> ContainerInstanceView | None:
+    """The latest registration of the EC2 instance."""
     ci = state.instances_by_ec2.get(ec2_instance_id)
-    if ci is None:
-        return None
-    return ContainerInstanceView(ci.arn, ci.cluster, ci.ec2_instance_id, ci.status,
-                                 ci.agent_connected, ci.running_tasks, ci.pending_tasks, ci.version)
+    return None if ci is None else _view(ci)
+
+
+def container_instances_of(state: EcsState, ec2_instance_id: str) -> list[ContainerInstanceView]:
+    return [_view(ci) for ci in state.registrations_by_ec2.get(ec2_instance_id, [])]
 
 
 def tasks_on_instance(state: EcsState, ec2_instance_id: str, *, include_stopped: bool) -> list[TaskView]:
-    ci = state.instances_by_ec2.get(ec2_instance_id)
-    if ci is None:
-        return []
-    on_instance = state.tasks_by_instance.get(ci.id, {}).values()
+    """Tasks on the EC2 instance, whichever registration placed them, with the orphaned ones
+    that ECS no longer shows but still run there."""
+    on_instance = [t for ci in state.registrations_by_ec2.get(ec2_instance_id, [])
+                   for t in state.tasks_by_instance.get(ci.id, {}).values()]
+    on_instance += state.orphans_by_ec2.get(ec2_instance_id, {}).values()
     return [task_view(t) for t in on_instance if include_stopped or t.last_status != STOPPED]
 
 

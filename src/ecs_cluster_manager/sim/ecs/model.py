@@ -27,7 +27,10 @@ class StopCause(Enum):
     SCALE_IN = "service scale-in"
     SERVICE_DELETED = "service deleted"
     INSTANCE_TERMINATED = "instance termination"
-    FORCED_DEREGISTRATION = "forced deregistration"
+    # A task orphaned by a forced deregistration or a re-registration ran on, unmonitored,
+    # until its instance went away (DeregisterContainerInstance: "they're orphaned").
+    ORPHAN_TERMINATED = "orphaned task ended with its instance"
+    TASK_EXITED = "essential container exited"  # a standalone task that finished its work
 
 
 @dataclass
@@ -64,7 +67,12 @@ class ContainerInstance:
     status: str = "ACTIVE"
     status_reason: str | None = None
     agent_connected: bool = True
-    runtime_impaired: bool = False
+    # What the agent's container runtime check reports (InstanceHealthCheckResult.status).
+    runtime_health: str = "OK"
+    runtime_health_reason: str | None = None
+    runtime_health_changed_at: float = 0.0
+    # The overall health last reported, so a Health Change event goes out only on a change.
+    reported_health: str | None = None
     version: int = 1
     used_cpu: int = 0
     used_memory: int = 0
@@ -76,6 +84,16 @@ class ContainerInstance:
 
     def can_place(self) -> bool:
         return self.status == "ACTIVE" and self.agent_connected
+
+    @property
+    def overall_health(self) -> str:
+        """healthStatus.overallStatus: the container runtime check, the only one on EC2
+        (container-instance-health.html). A registration that failed or an agent that is not
+        connected reports no data (INSUFFICIENT_DATA: "Data for one or more health checks is
+        unavailable")."""
+        if self.status == "REGISTRATION_FAILED" or not self.agent_connected:
+            return "INSUFFICIENT_DATA"
+        return self.runtime_health
 
     def fits(self, cpu: int, memory: int) -> bool:
         return (
@@ -118,6 +136,10 @@ class Task:
     stop_plan: tuple[float, float, float] = (0.0, 0.0, 0.0)
     # Where the task counts in its service's tally: (deployment id, 0 running | 1 pending).
     tally_key: tuple[str, int] | None = None
+    # Set when ECS lost track of the task (forced deregistration, re-registration): it runs on
+    # the host, unmonitored, until the instance goes away.
+    orphaned: bool = False
+    caller: str | None = None  # who asked for the stop (StopTask), when it was an API call
 
     @property
     def holds_resources(self) -> bool:
@@ -189,3 +211,18 @@ class TaskStop:
     cause: StopCause
     reason: str
     last_status_when_requested: str
+    caller: str | None = None  # the Lambda function (or None: not a function) behind a StopTask
+
+
+@dataclass(frozen=True)
+class ApiAction:
+    """One entry of the action log: a call that changes a task or a container instance, and
+    who made it (the Lambda function running the call, None for anyone else)."""
+
+    at: float
+    operation: str  # StopTask | UpdateContainerInstancesState | DeregisterContainerInstance
+    caller: str | None
+    cluster: str
+    target_arn: str  # the task or container instance
+    ec2_instance_id: str
+    detail: str  # the status asked for, the stop reason, or "force"/"no force"

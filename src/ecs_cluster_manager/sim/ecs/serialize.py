@@ -79,24 +79,17 @@ def container_instance(
 
 
 def _health(ci: ContainerInstance) -> dict[str, Any]:
-    """CONTAINER_INSTANCE_HEALTH: the runtime check is OK while the agent is connected.
-    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-health.html"""
-    if ci.status == "REGISTRATION_FAILED" or not ci.agent_connected:
-        overall = "INSUFFICIENT_DATA"
-    else:
-        overall = "IMPAIRED" if ci.runtime_impaired else "OK"
-    stamp = as_datetime(ci.updated_at or ci.registered_at)
-    return {
-        "overallStatus": overall,
-        "details": [
-            {
-                "type": "CONTAINER_RUNTIME",
-                "status": overall,
-                "lastUpdated": stamp,
-                "lastStatusChange": stamp,
-            }
-        ],
+    """CONTAINER_INSTANCE_HEALTH
+    (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-health.html)."""
+    check: dict[str, Any] = {
+        "type": "CONTAINER_RUNTIME",
+        "status": ci.overall_health,
+        "lastUpdated": as_datetime(ci.updated_at or ci.registered_at),
+        "lastStatusChange": as_datetime(ci.runtime_health_changed_at or ci.registered_at),
     }
+    if ci.runtime_health_reason and ci.overall_health == ci.runtime_health:
+        check["statusReason"] = ci.runtime_health_reason
+    return {"overallStatus": ci.overall_health, "details": [check]}
 
 
 def _optional_times(task: Task, stamp: Stamp) -> dict[str, Any]:

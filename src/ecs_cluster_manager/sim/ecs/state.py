@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from ecs_cluster_manager.sim.errors import AwsError
 
-from .model import Cluster, ContainerInstance, Service, Task, TaskDefinition, TaskStop
+from .model import ApiAction, Cluster, ContainerInstance, Service, Task, TaskDefinition, TaskStop
 from .timings import EcsTimings
 
 
@@ -67,10 +67,22 @@ class EcsState:
         # Re-entrant: a callback may call back into the API through a hook.
         self.lock = threading.RLock()
         self.clusters: dict[str, ClusterIndex] = {}
-        self.instances_by_ec2: dict[str, ContainerInstance] = {}
+        self.instances_by_ec2: dict[str, ContainerInstance] = {}  # the latest registration
+        # Every registration of each EC2 instance, oldest first (re-registration adds one).
+        self.registrations_by_ec2: dict[str, list[ContainerInstance]] = {}
+        # Tasks ECS lost track of that still run on their EC2 instance (by EC2 id, task id).
+        self.orphans_by_ec2: dict[str, dict[str, Task]] = {}
         self.tasks_by_instance: dict[str, dict[str, Task]] = {}  # container instance id
         self.task_definitions: dict[str, list[TaskDefinition]] = {}  # by family
         self.stop_log: list[TaskStop] = []
+        self.action_log: list[ApiAction] = []
+        # Who is calling: the backend's caller source (the running Lambda function's name).
+        self.caller: Callable[[], str | None] = lambda: None
+        # ECS deregisters a terminated instance whose agent was connected; False models the
+        # harsher reading that every terminated instance is left behind.
+        self.deregister_on_termination = True
+        # Standalone tasks of these families exit this many seconds after they start RUNNING.
+        self.task_lifetimes: dict[str, float] = {}
         # Hooks the backend wires up (kept as attributes to avoid import cycles).
         self.on_service_task_changed: Callable[[Task], None] = lambda task: None
         self.on_instance_changed: Callable[[ContainerInstance], None] = lambda ci: None
@@ -100,6 +112,11 @@ class EcsState:
                 fn()
 
         return self.clock.call_later(delay, locked)
+
+    def record_action(self, operation: str, cluster: str, target_arn: str, ec2_instance_id: str,
+                      detail: str) -> None:
+        self.action_log.append(ApiAction(self.now(), operation, self.caller(), cluster,
+                                         target_arn, ec2_instance_id, detail))
 
     # --- lookups ------------------------------------------------------------------------
     def cluster(self, ref: str | None) -> ClusterIndex:

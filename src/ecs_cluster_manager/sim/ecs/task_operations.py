@@ -76,7 +76,8 @@ def stop_task(state: EcsState, params: dict[str, Any]) -> dict[str, Any]:
     if task is None:
         raise AwsError("InvalidParameterException", "The referenced task was not found.")
     reason = params.get("reason") or "Task stopped by user"
-    tasks.request_stop(state, task, StopCause.USER, reason, "UserInitiated")
+    state.record_action("StopTask", index.cluster.name, task.arn, task.ec2_instance_id, reason)
+    tasks.request_stop(state, task, StopCause.USER, reason, "UserInitiated", caller=state.caller())
     return {"task": serialize.api_task(state, task)}
 
 

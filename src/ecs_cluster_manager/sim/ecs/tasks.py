@@ -71,14 +71,17 @@ def place(
 
 
 def request_stop(
-    state: EcsState, task: Task, cause: StopCause, reason: str, stop_code: str | None
+    state: EcsState, task: Task, cause: StopCause, reason: str, stop_code: str | None,
+    *, caller: str | None = None,
 ) -> None:
     """Set desiredStatus STOPPED and let the task wind down; a no-op if already stopping."""
-    if task.desired_status == STOPPED:
+    if task.desired_status == STOPPED or task.orphaned:
         return
-    _record_stop(state, task, cause, reason)
+    _record_stop(state, task, cause, reason, caller)
     task.stop_code = stop_code
-    if task.last_status == RUNNING:
+    if cause is StopCause.TASK_EXITED:  # its containers are gone already: nothing to wait for
+        task.stop_plan = (0.0, 0.0, state.timings.deprovisioning_s)
+    elif task.last_status == RUNNING:
         delay, stop_time = _stop_times(state, task)
         task.stop_plan = (delay, stop_time, state.timings.deprovisioning_s)
     else:  # never started serving: nothing to deregister, containers barely started
@@ -104,21 +107,66 @@ def kill(state: EcsState, task: Task, cause: StopCause, reason: str) -> None:
     if task.desired_status != STOPPED:
         _record_stop(state, task, cause, reason)
     else:  # it was already winding down; the log still shows what cut it short
-        state.stop_log.append(
-            TaskStop(state.now(), task.arn, task.cluster, task.ec2_instance_id, task.service,
-                     task.group, cause, reason, task.last_status)
-        )
+        _log_stop(state, task, cause, reason, None)
     if task.timer is not None:
         state.clock.cancel(task.timer)
         task.timer = None
     _enter(state, task, STOPPED)
 
 
-def _record_stop(state: EcsState, task: Task, cause: StopCause, reason: str) -> None:
+def orphan(state: EcsState, task: Task) -> None:
+    """ECS forgets the task (its container instance was deregistered with force, or its agent
+    registered anew): "these tasks remain running until you terminate the instance or the tasks
+    stop through some other means, but they're orphaned (no longer monitored or accounted for
+    by Amazon ECS). If an orphaned task ... is part of an Amazon ECS service, then the service
+    scheduler starts another copy of that task"
+    (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeregisterContainerInstance.html).
+    The API stops showing it (the harsher reading of "not accounted for": List/DescribeTasks
+    no longer know it); the harness still sees it on its EC2 instance."""
+    if task.last_status == STOPPED or task.orphaned:
+        return
+    if task.timer is not None:
+        state.clock.cancel(task.timer)
+        task.timer = None
+    ci = _instance(state, task)
+    if ci is not None:
+        _count(ci, task.last_status, -1)
+        ci.used_cpu -= task.task_definition.cpu
+        ci.used_memory -= task.task_definition.memory
+        state.tasks_by_instance.get(ci.id, {}).pop(task.id, None)
+    task.orphaned = True
+    index = state.clusters.get(task.cluster)
+    if index is not None:
+        index.tasks.pop(task.id, None)
+        svc = index.services.get(task.service) if task.service else None
+        if svc is not None:
+            svc.task_ids.pop(task.id, None)
+    state.orphans_by_ec2.setdefault(task.ec2_instance_id, {})[task.id] = task
+    if task.service is not None:
+        retally(state, task)  # no longer counted: the scheduler starts a copy
+        state.on_service_task_changed(task)
+
+
+def end_orphans(state: EcsState, ec2_id: str) -> None:
+    """The host is gone, and with it the orphaned tasks' containers. ECS reports nothing (it
+    no longer monitors them); the stop log records the loss for the harness."""
+    for task in state.orphans_by_ec2.pop(ec2_id, {}).values():
+        _log_stop(state, task, StopCause.ORPHAN_TERMINATED,
+                  f"Host EC2 (instance {ec2_id}) terminated.", None)
+
+
+def _log_stop(state: EcsState, task: Task, cause: StopCause, reason: str, caller: str | None) -> None:
     state.stop_log.append(
         TaskStop(state.now(), task.arn, task.cluster, task.ec2_instance_id, task.service,
-                 task.group, cause, reason, task.last_status)
+                 task.group, cause, reason, task.last_status, caller)
     )
+
+
+def _record_stop(
+    state: EcsState, task: Task, cause: StopCause, reason: str, caller: str | None = None
+) -> None:
+    _log_stop(state, task, cause, reason, caller)
+    task.caller = caller
     task.desired_status = STOPPED
     task.stop_cause = cause
     task.stopped_reason = reason
@@ -135,7 +183,9 @@ def retally(state: EcsState, task: Task) -> None:
     if svc is None:
         return
     key: tuple[str, int] | None = None
-    if task.desired_status == RUNNING and task.last_status == RUNNING:
+    if task.orphaned:
+        pass
+    elif task.desired_status == RUNNING and task.last_status == RUNNING:
         key = (task.deployment_id, 0)
     elif task.desired_status == RUNNING and task.last_status in STARTING_STATES:
         key = (task.deployment_id, 1)
@@ -203,6 +253,7 @@ def _enter(state: EcsState, task: Task, status: str) -> None:
         task.pull_stopped_at = now
     elif status == RUNNING:
         task.started_at = task.connectivity_at = now
+        _exit_later(state, task)
     elif status == "DEPROVISIONING":
         task.execution_stopped_at = now
     elif status == STOPPED:
@@ -224,6 +275,20 @@ def _enter(state: EcsState, task: Task, status: str) -> None:
     if task.service is not None:
         retally(state, task)
         state.on_service_task_changed(task)
+
+
+def _exit_later(state: EcsState, task: Task) -> None:
+    """A standalone task whose family has a set lifetime exits when it is over."""
+    lifetime = state.task_lifetimes.get(task.task_definition.family)
+    if task.service is not None or lifetime is None:
+        return
+
+    def exit_now() -> None:
+        if task.last_status == RUNNING and task.desired_status == RUNNING:
+            request_stop(state, task, StopCause.TASK_EXITED,
+                         "Essential container in task exited", "EssentialContainerExited")
+
+    state.later(lifetime, exit_now)
 
 
 def _schedule_next(state: EcsState, task: Task) -> None:
