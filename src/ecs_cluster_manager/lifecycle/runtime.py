@@ -41,6 +41,7 @@ class Gate:
     relevant: Callable[[InstanceTrigger], bool]  # cheap filter on ECS events before any API call
     observe: Callable[[Clients, Config, Target, float], Any]
     decide: Callable[[Any, Config], Decision]
+    on_sweep: Callable[[Clients, Config, float], None] | None = None  # bounded housekeeping
 
 
 def _now() -> float:
@@ -157,4 +158,7 @@ def handle(gate: Gate, runtime: Runtime, event: object,
                 if not target.from_sweep:
                     raise
                 decisions[target.instance_id] = "error"
+        if isinstance(trigger, SweepTrigger) and gate.on_sweep is not None and (
+                remaining_ms is None or remaining_ms() >= SWEEP_RESERVE_MS):
+            gate.on_sweep(runtime.clients, runtime.config, runtime.clock())
     return {"decisions": decisions}
