@@ -145,8 +145,10 @@ def handle(gate: Gate, runtime: Runtime, event: object,
     for trigger in parse_event(event):
         kind = type(trigger).__name__.removesuffix("Trigger").lower()
         targets = _targets(gate, runtime, trigger)
+        out_of_time = False
         for done, target in enumerate(targets):
-            if target.from_sweep and _out_of_time(gate, runtime, remaining_ms, targets, done):
+            out_of_time = target.from_sweep and _out_of_time(gate, runtime, remaining_ms, targets, done)
+            if out_of_time:
                 break
             try:
                 decisions[target.instance_id] = _process(gate, runtime, target, kind).decision
@@ -158,7 +160,7 @@ def handle(gate: Gate, runtime: Runtime, event: object,
                 if not target.from_sweep:
                     raise
                 decisions[target.instance_id] = "error"
-        if isinstance(trigger, SweepTrigger) and gate.on_sweep is not None and (
+        if isinstance(trigger, SweepTrigger) and gate.on_sweep is not None and not out_of_time and (
                 remaining_ms is None or remaining_ms() >= SWEEP_RESERVE_MS):
             gate.on_sweep(runtime.clients, runtime.config, runtime.clock())
     return {"decisions": decisions}
