@@ -76,7 +76,10 @@ def test_placement_respects_resources_and_reports_failure(cluster: World) -> Non
     cluster.clock.advance(60)
     svc = _service(cluster)
     assert svc["runningCount"] == 3
-    assert "was unable to place a task" in svc["events"][0]["message"]  # type: ignore[index]
+    message = svc["events"][0]["message"]  # type: ignore[index]
+    assert "was unable to place a task" in message
+    assert message.endswith("has insufficient CPU units available. For more information, see "
+                            "the Troubleshooting section.")
     failures = [e for e in cluster.events_of("ECS Service Action")
                 if e["detail"]["eventName"] == "SERVICE_TASK_PLACEMENT_FAILURE"]
     assert failures and failures[0]["detail"]["reason"] == "RESOURCE:CPU"
@@ -336,7 +339,38 @@ def test_placement_failure_reasons(cluster: World) -> None:
     cluster.call("CreateService", cluster="prod", serviceName="api", taskDefinition="web",
                  desiredCount=1)
     cluster.clock.advance(5)
-    reasons = {e["resources"][0].rsplit("/", 1)[1]: e["detail"]["reason"]
-               for e in cluster.events_of("ECS Service Action")
-               if e["detail"]["eventName"] == "SERVICE_TASK_PLACEMENT_FAILURE"}
-    assert reasons == {"web": "AGENT", "api": "NO_ACTIVE_INSTANCES"}
+    reasons: dict[str, list[str]] = {}
+    for e in cluster.events_of("ECS Service Action"):
+        if e["detail"]["eventName"] == "SERVICE_TASK_PLACEMENT_FAILURE":
+            reasons.setdefault(e["resources"][0].rsplit("/", 1)[1], []).append(e["detail"]["reason"])
+    # A new cause is reported at once; the same one is not repeated (six hours on AWS).
+    assert reasons == {"web": ["AGENT", "NO_ACTIVE_INSTANCES"], "api": ["NO_ACTIVE_INSTANCES"]}
+    cluster.clock.advance(3600)
+    assert sum(map(len, reasons.values())) == sum(
+        1 for e in cluster.events_of("ECS Service Action")
+        if e["detail"]["eventName"] == "SERVICE_TASK_PLACEMENT_FAILURE")
+    (web,) = cluster.call("DescribeServices", cluster="prod", services=["web"])["services"]
+    agent = [e["message"] for e in web["events"] if 'encountered error "AGENT"' in e["message"]]
+    (message,) = agent
+    assert message.startswith("(service web) was unable to place a task because no container "
+                              "instance met all of its requirements. The closest matching "
+                              "(container-instance ")
+
+
+def test_a_deployment_held_by_its_limits_says_so_once(cluster: World) -> None:
+    cluster.register_web()
+    _create(cluster, 3, minimum=100, maximum=100)
+    cluster.clock.advance(60)
+    cluster.call("UpdateService", cluster="prod", service="web", forceNewDeployment=True)
+    cluster.clock.advance(600)
+    svc = _service(cluster)
+    held = [e["message"] for e in svc["events"]  # type: ignore[attr-defined]
+            if "because of the service deployment configuration" in e["message"]]
+    assert held == ["(service web) was unable to stop or start tasks during a deployment because "
+                    "of the service deployment configuration. Update the minimumHealthyPercent or "
+                    "maximumPercent value and try again."]
+    assert len(svc["deployments"]) == 2  # type: ignore[arg-type]
+    cluster.call("UpdateService", cluster="prod", service="web",
+                 deploymentConfiguration={"minimumHealthyPercent": 50, "maximumPercent": 100})
+    cluster.clock.advance(600)
+    assert len(_service(cluster)["deployments"]) == 1  # type: ignore[arg-type]

@@ -63,6 +63,26 @@ class EcsMachine(RuleBasedStateMachine):
     def disconnect(self, data: st.DataObject, seconds: float) -> None:
         self.w.ecs.disconnect_agent(data.draw(st.sampled_from(self._instances("ACTIVE"))), seconds)
 
+    def _running(self) -> list[str]:
+        return [i for i in self._instances() if self.w.ec2.instances[i].state == "running"]
+
+    @precondition(lambda self: bool(self._instances("ACTIVE") + self._instances("DRAINING")))
+    @rule(data=st.data())
+    def force_deregister(self, data: st.DataObject) -> None:
+        victim = data.draw(st.sampled_from(self._instances("ACTIVE") + self._instances("DRAINING")))
+        self.w.call("DeregisterContainerInstance", cluster="prod",
+                    containerInstance=self.w.ci_arn(victim), force=True)
+
+    @precondition(lambda self: bool(self._running()))
+    @rule(data=st.data(), after=st.sampled_from([0, 30]))
+    def reregister(self, data: st.DataObject, after: int) -> None:
+        assert self.w.ecs.reregister_agent(data.draw(st.sampled_from(self._running())), after)
+
+    @precondition(lambda self: bool(self._instances("ACTIVE")))
+    @rule(data=st.data(), status=st.sampled_from(["OK", "IMPAIRED", "INITIALIZING"]))
+    def runtime_health(self, data: st.DataObject, status: str) -> None:
+        self.w.ecs.set_runtime_health(data.draw(st.sampled_from(self._instances("ACTIVE"))), status)
+
     @rule(desired=st.integers(0, 8))
     def scale(self, desired: int) -> None:
         self.w.call("UpdateService", cluster="prod", service="web", desiredCount=desired)
@@ -99,6 +119,8 @@ class EcsMachine(RuleBasedStateMachine):
                 assert on == [] and not ci.agent_connected
             else:
                 assert ci.status in ("ACTIVE", "DRAINING")
+                if not ci.agent_connected:  # disconnected: nothing is placed on it
+                    assert ci.overall_health == "INSUFFICIENT_DATA"
 
     @invariant()
     def service_tallies_match(self) -> None:
@@ -118,6 +140,27 @@ class EcsMachine(RuleBasedStateMachine):
         for t in self.w.ecs.state.clusters["prod"].tasks.values():
             if t.desired_status == STOPPED:
                 assert t.stop_cause is not None and t.arn in recorded
+
+    @invariant()
+    def one_live_registration_per_instance_and_orphans_are_nobodys(self) -> None:
+        state = self.w.ecs.state
+        for i in self.w.ec2.instances:
+            live = [v for v in self.w.ecs.container_instances_of(i) if v.status != "INACTIVE"]
+            assert len(live) <= 1
+        index = state.clusters["prod"]
+        claimed = {t for svc in index.services.values() for t in svc.task_ids}
+        for orphans in state.orphans_by_ec2.values():
+            for task_id, task in orphans.items():
+                assert task.orphaned and task_id not in index.tasks and task_id not in claimed
+                assert task.tally_key is None
+
+    @invariant()
+    def health_events_report_changes_only(self) -> None:
+        last: dict[str, str] = {}
+        for event in self.w.events_of("ECS Container Instance Health Change"):
+            arn, status = event["detail"]["containerInstanceArn"], event["detail"]["overallStatus"]
+            assert last.get(arn) != status
+            last[arn] = status
 
     @invariant()
     def versions_only_grow(self) -> None:

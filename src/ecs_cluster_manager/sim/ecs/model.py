@@ -189,7 +189,9 @@ class Service:
     stop_profile: StopProfile = field(default_factory=StopProfile)
     steady: bool = False
     scheduled: object | None = None  # the pending scheduler run, if any
-    last_placement_failure: float | None = None
+    last_placement_failure: float | None = None  # when the current failure was last reported
+    last_placement_message: str | None = None
+    deployment_blocked_at: float | None = None  # when a held deployment was last reported
     # Per deployment: [running, pending] among tasks whose desired status is RUNNING.
     tally: dict[str, list[int]] = field(default_factory=dict)
 

@@ -53,3 +53,16 @@ def shortfall_reason(instances: Iterable[ContainerInstance], definition: TaskDef
     if not any(ci.registered_cpu - ci.used_cpu >= definition.cpu for ci in usable):
         return "RESOURCE:CPU"
     return "RESOURCE:MEMORY"
+
+
+def closest(instances: Iterable[ContainerInstance], reason: str) -> ContainerInstance | None:
+    """The instance a placement-failure message names: among ACTIVE ones, the one with the
+    most of the resource that ran out (any ACTIVE one for an agent fault); None without one."""
+    active = [ci for ci in instances if ci.status == "ACTIVE"]
+    if not active:
+        return None
+    if reason == "RESOURCE:CPU":
+        return max(active, key=lambda ci: ci.registered_cpu - ci.used_cpu)
+    if reason == "RESOURCE:MEMORY":
+        return max(active, key=lambda ci: ci.registered_memory - ci.used_memory)
+    return active[0]

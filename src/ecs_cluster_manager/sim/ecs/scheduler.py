@@ -84,8 +84,8 @@ class Scheduler:
         active = [t for t in active if t.desired_status == RUNNING]
         keepers = [t for t in active if not self._outgoing(svc, index, t)]
         desired = svc.desired_count
+        room = math.floor(desired * svc.maximum_percent / 100) - len(active)
         if len(keepers) < desired:
-            room = math.floor(desired * svc.maximum_percent / 100) - len(active)
             self._start(svc, index, min(desired - len(keepers), room), active)
         elif len(keepers) > desired:
             surplus = sorted(keepers, key=lambda t: (t.last_status == RUNNING, t.created_at))
@@ -94,7 +94,11 @@ class Scheduler:
             active = [t for t in active if t.desired_status == RUNNING]
         healthy = sum(1 for t in active if t.last_status == RUNNING)
         spare = healthy - math.ceil(desired * svc.minimum_healthy_percent / 100)
-        for t in [t for t in active if self._outgoing(svc, index, t)]:
+        outgoing = [t for t in active if self._outgoing(svc, index, t)]
+        # Neither a start (maximumPercent) nor a stop (minimumHealthyPercent) is allowed.
+        held = spare <= 0 and room <= 0 and any(t.deployment_id != svc.primary.id for t in outgoing)
+        self._note_held_deployment(svc, held)
+        for t in outgoing:
             if spare <= 0:
                 break
             self._stop(svc, index, t)
@@ -184,11 +188,23 @@ class Scheduler:
             service_status.note_stopped(self.state, svc, t)
 
     def _note_placement(self, svc: Service, index: ClusterIndex, failed: bool) -> None:
-        if not failed:
-            svc.last_placement_failure = None
+        if not failed:  # the cause is resolved: a new failure is reported at once
+            svc.last_placement_failure = svc.last_placement_message = None
             return
-        now = self.state.now()
-        last = svc.last_placement_failure
-        if last is None or now - last >= self.state.timings.placement_failure_report_s:
-            service_status.placement_failed(self.state, svc, index)
-            svc.last_placement_failure = now
+        reason, message = service_status.placement_message(svc, index)
+        if self._due(svc.last_placement_failure) or message != svc.last_placement_message:
+            service_status.placement_failed(self.state, svc, index, reason, message)
+            svc.last_placement_failure = self.state.now()
+            svc.last_placement_message = message
+
+    def _note_held_deployment(self, svc: Service, held: bool) -> None:
+        if not held:
+            svc.deployment_blocked_at = None
+        elif self._due(svc.deployment_blocked_at):
+            service_status.deployment_blocked(self.state, svc)
+            svc.deployment_blocked_at = self.state.now()
+
+    def _due(self, last_reported: float | None) -> bool:
+        """A repeated message waits for the reporting interval (six hours on AWS)."""
+        return (last_reported is None
+                or self.state.now() - last_reported >= self.state.timings.placement_failure_report_s)

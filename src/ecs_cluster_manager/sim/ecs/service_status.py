@@ -1,8 +1,14 @@
 """What a service reports: counts, deployments, its `events` list and Service Action events.
 
 Service event messages follow "Amazon ECS service event messages"
-(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html):
-newest first, e.g. "(service web) has reached a steady state.". Steady state means one
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html,
+https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages-list.html):
+newest first, e.g. "(service web) has reached a steady state.", at most 100, and "duplicate
+event messages are omitted until either the cause is resolved or six hours passes" (the
+simulator sends SERVICE_TASK_PLACEMENT_FAILURE at the same times, the harsher reading of an
+undocumented cadence). A placement failure names the closest matching container instance and
+what it lacks; a deployment held by its minimumHealthyPercent/maximumPercent says so. Steady
+state means one
 deployment whose running count equals the desired count with nothing pending; it is reported
 with SERVICE_STEADY_STATE (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_events.html)
 each time the service becomes steady (AWS also repeats it periodically; the simulator does not).
@@ -40,19 +46,41 @@ def note_stopped(state: EcsState, svc: Service, task: Task) -> None:
     add_event(state, svc, f"(service {svc.name}) has stopped 1 running tasks: (task {task.id}).")
 
 
-def placement_failed(state: EcsState, svc: Service, index: ClusterIndex) -> None:
+_LACKS = {
+    "RESOURCE:CPU": "has insufficient CPU units available",
+    "RESOURCE:MEMORY": "has insufficient memory available",
+    "AGENT": 'encountered error "AGENT"',
+}
+DEPLOYMENT_BLOCKED = (
+    "was unable to stop or start tasks during a deployment because of the service deployment "
+    "configuration. Update the minimumHealthyPercent or maximumPercent value and try again."
+)
+
+
+def placement_message(svc: Service, index: ClusterIndex) -> tuple[str, str]:
+    """(the failure reason, the service event message) for a task that cannot be placed."""
     definition = svc.primary.task_definition
     reason = placement.shortfall_reason(index.instances.values(), definition)
-    add_event(
-        state,
-        svc,
-        f"(service {svc.name}) was unable to place a task because no container instance met "
-        f"all of its requirements. Reason: {reason}.",
-    )
+    message = (f"(service {svc.name}) was unable to place a task because no container instance "
+               "met all of its requirements.")
+    ci = placement.closest(index.instances.values(), reason)
+    if ci is not None and reason in _LACKS:
+        message += (f" The closest matching (container-instance {ci.id}) {_LACKS[reason]}. "
+                    "For more information, see the Troubleshooting section.")
+    return reason, message
+
+
+def placement_failed(state: EcsState, svc: Service, index: ClusterIndex, reason: str,
+                     message: str) -> None:
+    add_event(state, svc, message)
     arns = [ci.arn for ci in index.instances.values() if ci.status == "ACTIVE"][:10]
     events.service_action(
         state, svc, "ERROR", "SERVICE_TASK_PLACEMENT_FAILURE", containerInstanceArns=arns, reason=reason
     )
+
+
+def deployment_blocked(state: EcsState, svc: Service) -> None:
+    add_event(state, svc, f"(service {svc.name}) {DEPLOYMENT_BLOCKED}")
 
 
 def settle(state: EcsState, svc: Service, index: ClusterIndex) -> None:

@@ -21,8 +21,9 @@ class EcsTimings:
     deprovisioning_s: float = 1.0
     # The service scheduler coalesces every trigger within this window into one run.
     scheduler_delay_s: float = 1.0
-    # A service that cannot place tasks reports it at most this often (as ECS throttles it).
-    placement_failure_report_s: float = 300.0
+    # A service repeats a problem it already reported only after this long, unless the cause
+    # was resolved in between ("six hours", service-event-messages.html).
+    placement_failure_report_s: float = 6 * 3600.0
     # STOPPED tasks stay visible to List/DescribeTasks for this long.
     stopped_task_retention_s: float = 3600.0
     # Default stop time of a container (ECS_CONTAINER_STOP_TIMEOUT default).
