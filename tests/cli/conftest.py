@@ -23,6 +23,9 @@ def project() -> Iterator[ProjectStack]:
         stack.upload_packages()
         stack.create()
         assert stack.wait() == "CREATE_COMPLETE"
+        # Calls take time (sim/latency.py): the launch gate's last CompleteLifecycleAction can
+        # land just after the stack completes, as on AWS.
+        account.clock.run_for(60)
         yield stack
     account.close()
 

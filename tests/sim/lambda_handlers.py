@@ -7,6 +7,8 @@ import time
 from typing import Any
 
 import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 SEEN: list[dict[str, Any]] = []
 
@@ -75,3 +77,44 @@ def count_calls(event: Any, context: Any) -> int:
     """Module state: an isolated function has its own copy of CALLS."""
     CALLS["n"] += 1
     return CALLS["n"]
+
+
+def burst_of_describes(event: Any, context: Any) -> dict[str, Any]:
+    """`event["calls"]` DescribeAutoScalingGroups at once, with the retry mode the event asks
+    for; reports which succeeded, their retry counts, and the clocks the handler read."""
+    retries = {"mode": event.get("mode", "standard"),
+               "total_max_attempts": int(event.get("attempts", 1))}
+    client = boto3.client("autoscaling", config=Config(retries=retries))
+    started, results = time.monotonic(), []
+    for _ in range(int(event["calls"])):
+        try:
+            response = client.describe_auto_scaling_groups()
+            results.append(response["ResponseMetadata"]["RetryAttempts"])
+        except ClientError as error:
+            results.append(f'{error.response["Error"]["Code"]}: {error.response["Error"]["Message"]}')
+    SEEN.append({"results": results, "elapsed": time.monotonic() - started})
+    return {"ok": True}
+
+
+def read_clocks(event: Any, context: Any) -> dict[str, float]:
+    """Every clock a handler might time itself with. `datetime` is imported here, inside the
+    invocation, as a handler module's top-level import is (at its cold start)."""
+    import datetime as datetime_module  # noqa: PLC0415
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    clocks = {"time": time.time(), "monotonic": time.monotonic(),
+              "now_utc": datetime.now(UTC).timestamp(),
+              "utcnow": datetime.utcnow().replace(tzinfo=UTC).timestamp(),
+              "module_now": datetime_module.datetime.now(UTC).timestamp()}
+    SEEN.append(clocks)
+    return clocks
+
+
+def call_once(event: Any, context: Any) -> None:
+    """One call named by the event; records "ok" or the error code botocore parsed."""
+    client = boto3.client(event["service"])
+    try:
+        getattr(client, event["operation"])(**event["params"])
+        SEEN.append({"outcome": "ok"})
+    except ClientError as error:
+        SEEN.append({"outcome": error.response["Error"]["Code"]})

@@ -7,7 +7,10 @@
     account.clock.run_for(600)             # ten simulated minutes
 
 Every call is counted per operation (`metrics.calls`) and, inside a Lambda invocation, per
-wake-up (`metrics.wakeups`). Faults are armed on `faults`.
+wake-up (`metrics.wakeups`). Faults are armed on `faults`. AWS's request rate limits
+(`ratelimits`) and a per-call latency (`latency`) are on by default; a call made inside a
+function can be throttled and holds the function for its latency, a call made by the
+simulation's driver never is and takes no virtual time (see `transport`).
 """
 
 from __future__ import annotations
@@ -26,14 +29,16 @@ from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.ec2.backend import Ec2Backend
 from ecs_cluster_manager.sim.ec2.instances import Instance, Timings
 from ecs_cluster_manager.sim.ec2.view import Ec2View
-from ecs_cluster_manager.sim.errors import AwsError, response_metadata
+from ecs_cluster_manager.sim.errors import AwsError, response_metadata, throttling_error
 from ecs_cluster_manager.sim.events.backend import EventsBackend
 from ecs_cluster_manager.sim.events.cloudtrail import CloudTrail
 from ecs_cluster_manager.sim.events.envelope import Event, envelope
 from ecs_cluster_manager.sim.faults import Faults
 from ecs_cluster_manager.sim.ids import IdFactory
 from ecs_cluster_manager.sim.lambda_.backend import LambdaBackend
-from ecs_cluster_manager.sim.metrics import Metrics
+from ecs_cluster_manager.sim.latency import Latency
+from ecs_cluster_manager.sim.metrics import Metrics, WakeUp
+from ecs_cluster_manager.sim.ratelimits import RateLimits
 from ecs_cluster_manager.sim.response_check import check_response
 from ecs_cluster_manager.sim.transport import make_session
 
@@ -71,6 +76,8 @@ class SimAccount:
         ec2_timings: Timings | None = None,
         trail: bool = False,
         check_responses: bool = False,
+        limits: RateLimits | None = None,
+        latency: Latency | None = None,
     ) -> None:
         self.region = region
         self.account_id = account_id
@@ -79,6 +86,8 @@ class SimAccount:
         self.metrics = Metrics()
         self.faults = Faults(self.clock)
         self.check_responses = check_responses
+        self.limits = limits if limits is not None else RateLimits.aws()
+        self.latency = latency if latency is not None else Latency(seed=seed)
         self.session = make_session(self)
         self.events = EventsBackend(self.clock, self.ids, region, account_id,
                                     self._deliver_to_target)
@@ -132,9 +141,14 @@ class SimAccount:
 
     # -- the transport's entry point ------------------------------------------------------
 
+    def caller_is_function(self) -> bool:
+        """Whether the call being made comes from a simulated function (which can wait)."""
+        return self.lambda_.current() is not None
+
     def dispatch(self, service: str, model: OperationModel,
                  params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """Answer one API call: (HTTP status, parsed response) as botocore would parse it."""
+        """Answer one API call (one attempt): (HTTP status, parsed response) as botocore
+        would parse it. Inside a function the call takes its latency of virtual time."""
         operation = model.name
         key = f"{service}:{operation}"
         invocation = self.lambda_.current()
@@ -143,7 +157,22 @@ class SimAccount:
         self.metrics.calls[key] += 1
         request_id = self.ids.uuid()
         try:
+            status, parsed = self._answer(service, model, params, request_id,
+                                          None if invocation is None else invocation.wake)
+        finally:
+            if invocation is not None:
+                invocation.hold_for_call(self.latency.sample())
+        return status, parsed
+
+    def _answer(self, service: str, model: OperationModel, params: dict[str, Any],
+                request_id: str, wake: WakeUp | None) -> tuple[int, dict[str, Any]]:
+        operation = model.name
+        try:
             self.faults.check_call(service, operation)
+            if not self.limits.admit(service, operation, self.clock.now(),
+                                     refusable=wake is not None):
+                self.metrics.count_throttle(f"{service}:{operation}", wake)
+                raise throttling_error(service)
             backend = self.backends.get(service)
             if backend is None:
                 raise not_modelled(service, operation)

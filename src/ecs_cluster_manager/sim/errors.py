@@ -16,13 +16,15 @@ from typing import Any
 # Throttling as each service reports it ("Rate exceeded" / "Request limit exceeded."):
 # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/throttling.html,
 # https://docs.aws.amazon.com/autoscaling/ec2/APIReference/CommonErrors.html,
-# https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (TooManyRequestsException).
+# https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (TooManyRequestsException),
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/CommonErrors.html.
 THROTTLING: dict[str, tuple[str, str, int]] = {
     "ec2": ("RequestLimitExceeded", "Request limit exceeded.", 503),
     "autoscaling": ("Throttling", "Rate exceeded", 400),
     "ecs": ("ThrottlingException", "Rate exceeded", 400),
     "events": ("ThrottlingException", "Rate exceeded", 400),
     "lambda": ("TooManyRequestsException", "Rate exceeded", 429),
+    "cloudformation": ("Throttling", "Rate exceeded", 400),
 }
 
 

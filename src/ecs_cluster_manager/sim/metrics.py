@@ -1,4 +1,7 @@
-"""API call counts per operation and per Lambda invocation ("wake-up")."""
+"""API call counts per operation and per Lambda invocation ("wake-up"), and throttled calls.
+
+Every attempt botocore sends is a call (a retried call counts once per attempt, as AWS counts
+requests against its rate limits)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ class WakeUp:
     end: float | None = None
     calls: Counter[str] = field(default_factory=Counter)
     error: str | None = None
-    sleep_s: float = 0.0
+    sleep_s: float = 0.0  # time.sleep in the handler, botocore's retry backoff included
+    call_latency_s: float = 0.0  # time spent waiting for API answers
+    throttled: int = 0
 
     @property
     def duration_ms(self) -> float:
@@ -40,6 +45,12 @@ class WakeUp:
 class Metrics:
     calls: Counter[str] = field(default_factory=Counter)  # "service:Operation" -> count
     wakeups: list[WakeUp] = field(default_factory=list)
+    throttles: Counter[str] = field(default_factory=Counter)  # "service:Operation" -> refused
+
+    def count_throttle(self, operation: str, wake: WakeUp | None) -> None:
+        self.throttles[operation] += 1
+        if wake is not None:
+            wake.throttled += 1
 
     def calls_per_wakeup(self) -> float:
         total = sum(sum(w.calls.values()) for w in self.wakeups)

@@ -4,6 +4,8 @@ changes in place, a launch that never joins rolls back, and a cancelled update r
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -54,8 +56,10 @@ def test_an_agent_that_never_joins_fails_creation_and_rolls_back(stack: ProjectS
     stack.publish_ami(AMI_BAD, agent_never_connects=True)
     stack.create()
     assert stack.wait() == "ROLLBACK_COMPLETE"
-    assert "Received 2 FAILURE signal(s) out of 2. Unable to satisfy 100% " \
-        "MinSuccessfulInstancesPercent requirement" in reasons(stack, "EcsAutoScalingGroup")
+    # With call latency the two failures need not land together: the first already fails it.
+    assert any(re.fullmatch(r"Received [12] FAILURE signal\(s\) out of 2\. Unable to satisfy "
+                            r"100% MinSuccessfulInstancesPercent requirement", reason)
+               for reason in reasons(stack, "EcsAutoScalingGroup"))
     assert stack.account.autoscaling.groups == {}
 
 

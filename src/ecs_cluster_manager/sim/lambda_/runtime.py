@@ -2,7 +2,8 @@
 
 Each invocation runs on its own thread, but only one thread ever runs at a time: the caller
 hands the baton to the invocation and waits until it finishes or sleeps. While an invocation
-holds the baton, `time.time()`/`time.time_ns()` read the virtual clock, `time.sleep()` schedules a
+holds the baton, `time.time()`, `time.monotonic()` and `datetime.now()` read the virtual clock
+(see `vtime`), `time.sleep()` schedules a
 wake-up on the clock and hands the baton back (so the rest of the simulated world runs while it
 sleeps), `os.environ` holds exactly the function's environment plus the runtime's variables
 (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
@@ -152,8 +153,21 @@ class Invocation:
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
         now = self.clock.now()
+        self.wake.sleep_s += min(now + seconds, self.deadline) - now
+        self._wait(seconds)
+
+    def hold_for_call(self, seconds: float) -> None:
+        """An API call's latency: the function waits for the answer (and is billed for it)."""
+        if seconds <= 0:
+            return
+        now = self.clock.now()
+        self.wake.call_latency_s += min(now + seconds, self.deadline) - now
+        self._wait(seconds)
+
+    def _wait(self, seconds: float) -> None:
+        """Hand the baton back until `seconds` of virtual time have passed (or the deadline)."""
+        now = self.clock.now()
         until = min(now + seconds, self.deadline)
-        self.wake.sleep_s += until - now
         self.clock.call_at(until, self._wake)
         self._leave()
         self._to_caller.put("sleep")
@@ -188,13 +202,13 @@ class Invocation:
         os.environ.clear()
         os.environ.update(self._environment())
         boto3.DEFAULT_SESSION = self.session
-        vtime.ACTIVE.append(self)
+        vtime.enter(self)
         self.stack.append(self)
 
     def _leave(self) -> None:
         environ, session, out, err = self._saved.pop()
         sys.stdout, sys.stderr = out, err
-        vtime.ACTIVE.remove(self)
+        vtime.leave(self)
         self.stack.remove(self)
         os.environ.clear()
         os.environ.update(environ)

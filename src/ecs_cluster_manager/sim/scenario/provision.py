@@ -57,8 +57,10 @@ def provision(scenario: Scenario, handlers: dict[str, str] | None = None) -> Sta
     """Build the account and everything in it; `handlers` overrides a function's handler by
     logical id ("module.function")."""
     ecs_factory = functools.partial(EcsBackend, seed=scenario.seed)
+    realism = scenario.aws.realism()
     account = SimAccount(seed=scenario.seed, ecs=ecs_factory,
-                         ec2_timings=Timings(boot_s=scenario.cluster.ec2_boot_s))
+                         ec2_timings=Timings(boot_s=scenario.cluster.ec2_boot_s),
+                         limits=realism.limits(), latency=realism.latency(scenario.seed))
     template = cfn.load_template()
     params = _parameters(scenario, template)
     cluster = params["EcsCluster"]

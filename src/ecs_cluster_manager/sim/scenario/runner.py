@@ -51,8 +51,13 @@ class Run:
     timeline: Timeline | None = None
 
 
-def run(scenario: Scenario, handlers: dict[str, str] | None = None) -> Run:
+def run(scenario: Scenario, handlers: dict[str, str] | None = None,
+        prepare: Callable[[Stack], None] | None = None) -> Run:
+    """`prepare` may change the provisioned stack before anything runs (a benchmark swaps in
+    other functions' event rules, say)."""
     stack = provision(scenario, handlers)
+    if prepare is not None:
+        prepare(stack)
     account = stack.account
     ecs = account.ecs
     assert isinstance(ecs, EcsBackend)

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from ecs_cluster_manager import template as cfn
+from ecs_cluster_manager.sim import realism
 from ecs_cluster_manager.sim.cloudformation.parameters import _check as check_parameter
 from ecs_cluster_manager.sim.errors import AwsError
 from ecs_cluster_manager.sim.scenario import source
@@ -153,6 +154,32 @@ class Expect(_Model):
     finished: bool = True  # the timeline ends and the group is quiet within `duration`
 
 
+class LatencyMs(_Model):
+    median: Annotated[float, Field(ge=0)] = 40.0
+    p99: Annotated[float, Field(ge=0)] = 250.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LatencyMs:
+        if self.p99 < self.median:
+            raise ValueError(f"p99 {self.p99} is below median {self.median}")
+        return self
+
+
+class Aws(_Model):
+    """How harsh the simulated account is: AWS's rate limits (`aws`, `off`, or a factor on
+    every bucket) and the latency of each call (sim/realism.py)."""
+
+    rate_limits: Literal["aws", "off"] | Annotated[float, Field(gt=0)] = "aws"
+    latency_ms: LatencyMs | Literal["off"] = LatencyMs()
+
+    def realism(self) -> realism.Realism:
+        scale = {"aws": 1.0, "off": None}.get(str(self.rate_limits), self.rate_limits)
+        latency = LatencyMs(median=0, p99=0) if self.latency_ms == "off" else self.latency_ms
+        assert isinstance(latency, LatencyMs)
+        return realism.Realism(None if scale is None else float(scale),
+                               latency.median / 1000.0, latency.p99 / 1000.0)
+
+
 class Scenario(_Model):
     name: str = "scenario"
     description: str = ""
@@ -163,6 +190,7 @@ class Scenario(_Model):
     cluster: Cluster = Cluster()
     timeline: list[TimelineStep] = []
     expect: Expect = Expect()
+    aws: Aws = Aws()  # rate limits and call latency: AWS's by default
 
     # -- flat views the runner uses ------------------------------------------------------------
 
