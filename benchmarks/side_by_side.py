@@ -19,6 +19,7 @@ import json
 import math
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
@@ -127,6 +128,8 @@ def measure(design: str, instances: int) -> dict[str, Any]:
         "drain_p50": _pct(lags.drain, 0.5), "drain_p99": _pct(lags.drain, 0.99),
         "rollout_s": state.end - replace_at, "finished": state.finished,
         "tasks_killed": killed, "wall_s": wall,
+        "throttled_by_operation": dict(account.metrics.throttles.most_common(5)),
+        "errors": dict(Counter((w.error or "")[:80] for w in wakes if w.error).most_common(3)),
     }
 
 
