@@ -110,3 +110,11 @@ def test_any_key_the_schema_does_not_know_is_refused(key: str, section: str) -> 
     document = {key: 1} if not section else {section: {key: 1}}
     with pytest.raises(spec.ScenarioError, match="unknown key"):
         spec.parse(document)
+
+
+def test_the_reliability_matrix_lists_every_scenario_and_nothing_else() -> None:
+    matrix = (HERE.parents[1] / "docs" / "reliability.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", matrix, flags=re.MULTILINE))
+    files = {p.stem for p in HERE.glob("*.yaml")} | {p.stem for p in HERE.glob("gaps/*.yaml")}
+    assert listed == files
+    assert len({p.stem for p in HERE.glob("*.yaml")}) >= 40

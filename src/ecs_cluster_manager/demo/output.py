@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from ecs_cluster_manager.sim.scenario.summary import counts_text
+
 
 def clock_text(seconds: float) -> str:
     whole = int(seconds)
@@ -52,12 +54,14 @@ def summary(report: dict[str, Any]) -> str:
         lines.append(f"  {row['phase']:<10} {row['hook']:<9} {row['result']:<8} "
                      f"{row['by']}: {row['count']}")
     final = report["final_state"]
-    lines += ["", f"Final state: instances {final['instances']}, images {final['images']}"]
+    lines += ["", f"Final state: instances {counts_text(final['instances'])}; images "
+                  f"{counts_text(final['images'])}"]
     lines += [f"  service {s['name']}: {s['running']}/{s['desired']} running"
               f"{', steady' if s['steady'] else ''}" for s in final["services"]]
     lines += ["", "Invariants:"]
     for invariant in report["invariants"]:
         lines.append(f"  [{'held' if invariant['held'] else 'BROKEN'}] "
                      f"{invariant['description']}")
-        lines += [f"      t={v['t']}: {v['detail']}" for v in invariant["violations"][:5]]
+        lines += [f"      t={'-' if v['t'] is None else v['t']}: {v['detail']}"
+                  for v in invariant["violations"][:5]]
     return "\n".join(lines)

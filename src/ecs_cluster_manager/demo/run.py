@@ -12,6 +12,7 @@ from ecs_cluster_manager.demo.watch import Say, Watch
 from ecs_cluster_manager.sim.account import SimAccount
 from ecs_cluster_manager.sim.ecs import StopCause
 from ecs_cluster_manager.sim.project_stack import ProjectStack
+from ecs_cluster_manager.sim.scenario.runner import terminated_instances
 
 
 def _running_tasks(project: ProjectStack) -> set[str]:
@@ -55,6 +56,7 @@ def run_demo(say: Say | None = None, *, phases: tuple[Phase, ...] = DEMO,
                 results.append(run_phase(phase, project, watch))
                 if rollback:
                     lost += _lost(project, before - _running_tasks(project))
+            watch.checker.check_end(account.clock.now(), terminated_instances(account))
     finally:
         account.close()
     report = _report(project, watch, results, lost, start=start,

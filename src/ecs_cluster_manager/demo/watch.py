@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from ecs_cluster_manager.sim.autoscaling.model import Group, GroupInstance, LifecycleAction
 from ecs_cluster_manager.sim.project_stack import ProjectStack
+from ecs_cluster_manager.sim.scenario.function_calls import watch_function_calls
 from ecs_cluster_manager.sim.scenario.invariants import InvariantChecker
+from ecs_cluster_manager.sim.scenario.runner import membership
 
 Say = Callable[[float, str], None]  # (virtual time, line)
 
@@ -33,7 +35,8 @@ class Watch:
         self.project = project
         self.say = say
         self.phase = ""
-        self.checker = InvariantChecker(project.ecs)
+        self.checker = InvariantChecker(project.ecs, members=membership(project.account))
+        watch_function_calls(project.account, self.checker.function_call)
         self.actions: dict[str, ActionRecord] = {}
         self._events_seen = 0
         lifecycle = project.account.autoscaling.scaler.lifecycle

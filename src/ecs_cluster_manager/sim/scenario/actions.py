@@ -15,6 +15,7 @@ from typing import Any
 
 from ecs_cluster_manager.sim.autoscaling.model import Group
 from ecs_cluster_manager.sim.errors import AwsError
+from ecs_cluster_manager.sim.scenario.more_actions import MORE_ACTIONS, agent_of_image
 from ecs_cluster_manager.sim.scenario.provision import LAUNCH_FUNCTION, TERMINATE_FUNCTION, Stack
 from ecs_cluster_manager.sim.scenario.steps import TimelineStep
 
@@ -38,6 +39,7 @@ class Timeline:
         self.note = note
         self.busy = 0  # steps still running (a replacement in progress)
         self.faults: list[DeclaredFault] = []
+        self._current_step = ""
 
     @property
     def group(self) -> Group:
@@ -53,15 +55,34 @@ class Timeline:
 
     def _run(self, step: TimelineStep) -> None:
         self.note(step.describe())
+        self._current_step = step.describe()
+        more = MORE_ACTIONS.get(step.action)
+        if more is not None:
+            more(self, **step.args)
+            self.busy -= 1
+            return
         handler = getattr(self, f"_{step.action}")
-        armed_before = len(self.faults)
         if handler(**step.args) is not True:  # True: the step finishes itself later
             self.busy -= 1
-        for fault in self.faults[armed_before:]:
-            fault.step = step.describe()
 
-    def _declare(self, times_fired: Callable[[], int]) -> None:
-        self.faults.append(DeclaredFault("", self.account.clock.now(), times_fired))
+    def declare(self, times_fired: Callable[[], int]) -> None:
+        """The step being played is a fault: the run fails unless `times_fired()` > 0."""
+        self.faults.append(DeclaredFault(self._current_step, self.account.clock.now(),
+                                         times_fired))
+
+    def pick(self, instance: int | str) -> str | None:
+        """An instance of our group: an index among InService instances (oldest first),
+        `launching` (the newest instance), `terminating` (one waiting to terminate), or an id."""
+        members = sorted(self.group.instances.values(), key=lambda m: m.launched)
+        if isinstance(instance, int):
+            in_service = [m for m in members if m.state == "InService"]
+            return in_service[instance % len(in_service)].instance_id if in_service else None
+        if instance == "launching":
+            return members[-1].instance_id if members else None
+        if instance == "terminating":
+            leaving = [m for m in members if m.state.startswith("Terminating")]
+            return leaving[0].instance_id if leaving else None
+        return instance
 
     def _fired_since(self, kind: str, **match: object) -> Callable[[], int]:
         """How many times a fault of `kind` matching `match` fired since now."""
@@ -85,10 +106,12 @@ class Timeline:
                                                   "DesiredCapacity": capacity})
 
     def _replace_all(self, batch: int = 1, ami: str | None = None,
-                     instance_type: str | None = None) -> bool:
+                     instance_type: str | None = None, agent: str = "ok") -> bool:
         data: dict[str, Any] = {"ImageId": ami or _next_ami(self._current_ami())}
         if instance_type:
             data["InstanceType"] = instance_type
+        if agent != "ok":
+            agent_of_image(self.stack, data["ImageId"], agent)
         created = self.account.ec2.handle("CreateLaunchTemplateVersion", {
             "LaunchTemplateId": self.stack.template_id, "SourceVersion": "$Latest",
             "LaunchTemplateData": data})
@@ -99,14 +122,12 @@ class Timeline:
         return True
 
     def _kill_agent(self, instance: int | str = 0, for_s: float | None = None) -> None:
-        if isinstance(instance, int):
-            in_service = sorted((m for m in self.group.instances.values()
-                                 if m.state == "InService"), key=lambda m: m.launched)
-            if not in_service:
-                self.note("kill_agent: no instance in service")
-                self._declare(lambda: 0)
-                return
-            instance = in_service[instance % len(in_service)].instance_id
+        picked = self.pick(instance)
+        if picked is None:
+            self.note(f"kill_agent: no instance matches {instance}")
+            self.declare(lambda: 0)
+            return
+        instance = picked
         ecs = self.account.ecs
         assert ecs is not None
         done = ecs.disconnect_agent(instance, math.inf if for_s is None else for_s)  # type: ignore[attr-defined]
@@ -115,20 +136,20 @@ class Timeline:
             self.note(f"agent on {instance} disconnected {how_long}")
         else:
             self.note(f"kill_agent: the agent on {instance} was not connected; nothing changed")
-        self._declare(lambda: int(bool(done)))
+        self.declare(lambda: int(bool(done)))
 
     def _drop_next_lifecycle_event(self, transition: str | None = None, count: int = 1) -> None:
         detail_type = None
         if transition is not None:
             detail_type = f"EC2 Instance-{transition} Lifecycle Action"
         match = {} if detail_type is None else {"detail-type": detail_type}
-        self._declare(self._fired_since("drop-event", **match))
+        self.declare(self._fired_since("drop-event", **match))
         self.account.faults.drop_events(source="aws.autoscaling", detail_type=detail_type,
                                         count=count)
 
     def _throttle(self, operation: str, calls: int | None = None,
                   seconds: float | None = None) -> None:
-        self._declare(self._fired_since("throttle", operation=operation))
+        self.declare(self._fired_since("throttle", operation=operation))
         self.account.faults.throttle(operation, calls=calls, seconds=seconds)
 
     def _crash_invocation(self, at_call: int, function: str | None = None,
@@ -136,7 +157,7 @@ class Timeline:
         logical = {"launch": LAUNCH_FUNCTION, "terminate": TERMINATE_FUNCTION}.get(function or "")
         name = self.stack.functions[logical] if logical else None
         match = {} if name is None else {"function": name}
-        self._declare(self._fired_since("crash", **match))
+        self.declare(self._fired_since("crash", **match))
         self.account.faults.crash_invocation(at_call=at_call, function=name,
                                              invocations=invocations)
 

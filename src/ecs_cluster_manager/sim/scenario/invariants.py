@@ -71,7 +71,8 @@ class InvariantChecker:
     _steady_once: set[tuple[str, str]] = field(default_factory=set)
     _below: set[tuple[str, str]] = field(default_factory=set)
     _last_cause: dict[tuple[str, str], StopCause | None] = field(default_factory=dict)
-    _services_at_start: dict[str, set[str]] = field(default_factory=dict)
+    # instance -> (when its terminate action began, services with live tasks on it then)
+    _services_at_start: dict[str, tuple[float, set[str]]] = field(default_factory=dict)
 
     def _flag(self, invariant: str, time: float, detail: str) -> None:
         self.violations.append(Violation(invariant, time, detail))
@@ -82,8 +83,8 @@ class InvariantChecker:
                        action: LifecycleAction) -> None:
         if action.hook.transition == TERMINATING:
             live = self.ecs.tasks_on_instance(member.instance_id)
-            self._services_at_start[member.instance_id] = {
-                t.service for t in live if t.service and t.last_status != "STOPPED"}
+            self._services_at_start[member.instance_id] = (action.started, {
+                t.service for t in live if t.service and t.last_status != "STOPPED"})
 
     def action_ended(self, group: Group, member: GroupInstance, action: LifecycleAction) -> None:
         when = action.ended or 0.0
@@ -107,9 +108,10 @@ class InvariantChecker:
             self._flag("terminate-continue-with-live-tasks", when,
                        f"{instance_id} released with {len(live)} task(s) not STOPPED "
                        f"(e.g. {live[0].group} {live[0].last_status})")
-        services = self._services_at_start.pop(instance_id, set())
-        services |= {t.service for t in tasks
-                     if t.service and t.stop_cause in _LIFECYCLE_CAUSES}
+        started, services = self._services_at_start.pop(instance_id, (when, set()))
+        services |= {stop.service for stop in self.ecs.state.stop_log
+                     if stop.ec2_instance_id == instance_id and stop.service
+                     and stop.at >= started and stop.cause in _LIFECYCLE_CAUSES}
         unsteady = sorted(h.name for h in self.ecs.service_health()
                           if h.name in services and h.status == "ACTIVE" and not h.steady)
         if unsteady:

@@ -19,7 +19,7 @@ from ecs_cluster_manager import template as cfn
 from ecs_cluster_manager.errors import UserError
 from ecs_cluster_manager.sim.account import SimAccount
 from ecs_cluster_manager.sim.ec2.instances import Timings
-from ecs_cluster_manager.sim.ecs import AgentBehaviour, EcsBackend, StopProfile
+from ecs_cluster_manager.sim.ecs import AgentBehaviour, EcsBackend, EcsTimings, StopProfile
 from ecs_cluster_manager.sim.scenario.spec import Scenario
 
 LAUNCH_FUNCTION = "LifecycleLaunchFunction"
@@ -41,6 +41,7 @@ class Stack:
     hooks: dict[str, str]  # transition -> hook name
     functions: dict[str, str]  # logical id -> function name
     parameters: dict[str, str]  # the template's parameters as resolved for this scenario
+    neighbour_group: str | None = None
 
 
 def _parameters(scenario: Scenario, template: dict[str, Any]) -> dict[str, str]:
@@ -56,7 +57,8 @@ def _parameters(scenario: Scenario, template: dict[str, Any]) -> dict[str, str]:
 def provision(scenario: Scenario, handlers: dict[str, str] | None = None) -> Stack:
     """Build the account and everything in it; `handlers` overrides a function's handler by
     logical id ("module.function")."""
-    ecs_factory = functools.partial(EcsBackend, seed=scenario.seed)
+    ecs_factory = functools.partial(EcsBackend, seed=scenario.seed, timings=EcsTimings(
+        pending_s=scenario.cluster.image_pull_s))
     realism = scenario.aws.realism()
     account = SimAccount(seed=scenario.seed, ecs=ecs_factory,
                          ec2_timings=Timings(boot_s=scenario.cluster.ec2_boot_s),
@@ -74,11 +76,14 @@ def provision(scenario: Scenario, handlers: dict[str, str] | None = None) -> Sta
     assert isinstance(ecs, EcsBackend)
     ecs.set_default_cluster(cluster)
     ecs.set_agent_behaviour(AgentBehaviour(register_delay_s=scenario.cluster.agent_register_s))
+    if scenario.cluster.keep_container_instances:
+        ecs.keep_container_instances_on_termination()
     ecs.handle("CreateCluster", {"clusterName": cluster})
     _services(ecs, cluster, scenario)
     template_id = _launch_template(account, scenario, cluster)
     group, hooks = _group(account, template, params, scenario, template_id)
-    return Stack(account, cluster, group, template_id, hooks, functions, params)
+    neighbour = _neighbour(account, scenario) if scenario.cluster.neighbour_instances else None
+    return Stack(account, cluster, group, template_id, hooks, functions, params, neighbour)
 
 
 def _functions(account: SimAccount, template: dict[str, Any], params: dict[str, str],
@@ -154,6 +159,7 @@ def _services(ecs: EcsBackend, cluster: str, scenario: Scenario) -> None:
             ecs.set_service_stop_profile(cluster, service.name, StopProfile(
                 deregistration_delay_s=service.deregistration_delay_s))
     for task in scenario.cluster.standalone_tasks:
+        ecs.set_task_lifetime(task.family, task.runs_for_s)
         ecs.handle("RegisterTaskDefinition", {
             "family": task.family, "requiresCompatibilities": ["EC2"],
             "containerDefinitions": [{"name": task.family, "image": "public.ecr.aws/x/job",
@@ -191,6 +197,29 @@ def _group(account: SimAccount, template: dict[str, Any], params: dict[str, str]
         "TerminationPolicies": list(properties.get("TerminationPolicies", ["Default"])),
         "LifecycleHookSpecificationList": specs})
     return name, hooks
+
+
+def _neighbour(account: SimAccount, scenario: Scenario) -> str:
+    """Another team's group in the same account: its own cluster and launch template, and a
+    terminate hook (2 minutes, then CONTINUE) that no function of ours may complete."""
+    name = f"{scenario.stack_name}-neighbour"
+    account.ecs.handle("CreateCluster", {"clusterName": name})  # type: ignore[union-attr]
+    user_data = base64.b64encode(
+        f"#!/bin/bash\necho ECS_CLUSTER={name} >> /etc/ecs/ecs.config\n".encode()).decode()
+    created = account.ec2.handle("CreateLaunchTemplate", {
+        "LaunchTemplateName": name, "LaunchTemplateData": {
+            "ImageId": scenario.cluster.ami, "InstanceType": scenario.cluster.instance_type,
+            "UserData": user_data}})
+    account.autoscaling.handle("CreateAutoScalingGroup", {
+        "AutoScalingGroupName": name, "MinSize": 0, "MaxSize": 10,
+        "DesiredCapacity": scenario.cluster.neighbour_instances,
+        "LaunchTemplate": {"LaunchTemplateId": created["LaunchTemplate"]["LaunchTemplateId"],
+                           "Version": "$Latest"},
+        "LifecycleHookSpecificationList": [{
+            "LifecycleHookName": f"{name}-terminate-hook", "HeartbeatTimeout": 120,
+            "LifecycleTransition": "autoscaling:EC2_INSTANCE_TERMINATING",
+            "DefaultResult": "CONTINUE"}]})
+    return name
 
 
 def start_standalone_tasks(stack: Stack, scenario: Scenario) -> None:

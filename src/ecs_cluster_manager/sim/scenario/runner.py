@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ecs_cluster_manager.sim.account import SimAccount
 from ecs_cluster_manager.sim.autoscaling.model import Group, GroupInstance, LifecycleAction
 from ecs_cluster_manager.sim.ecs import EcsBackend
 from ecs_cluster_manager.sim.scenario.actions import Timeline
@@ -61,18 +62,22 @@ def run(scenario: Scenario, handlers: dict[str, str] | None = None,
     account = stack.account
     ecs = account.ecs
     assert isinstance(ecs, EcsBackend)
-    checker = InvariantChecker(ecs, group=stack.group, members=_membership(stack),
+    checker = InvariantChecker(ecs, group=stack.group, members=membership(account),
                                launch=LaunchRequirements.from_parameters(stack.parameters))
     watch_function_calls(account, checker.function_call)
     state = Run(scenario, stack, checker, account.clock.now())
     lifecycle = account.autoscaling.scaler.lifecycle
 
     def started(group: Group, member: GroupInstance, action: LifecycleAction) -> None:
+        if group.name != stack.group:
+            return  # another group's action: not ours to judge
         state.actions[action.token] = ActionRecord(member.instance_id, action.hook.name,
                                                    action.hook.transition, action.started)
         checker.action_started(group, member, action)
 
     def ended(group: Group, member: GroupInstance, action: LifecycleAction) -> None:
+        if group.name != stack.group:
+            return
         record = state.actions[action.token]
         record.end, record.result, record.heartbeats = action.ended, action.result, \
             action.heartbeats
@@ -94,14 +99,15 @@ def run(scenario: Scenario, handlers: dict[str, str] | None = None,
         _play(state, timeline)
         state.end = account.clock.now()
         _step_until(state, lambda: False, state.end + CLEANUP_S)
-        checker.check_end(account.clock.now(), _terminated(stack))
+        checker.check_end(account.clock.now(), terminated_instances(account))
     finally:
         account.close()
     return state
 
 
-def _membership(stack: Stack) -> Callable[[str], tuple[str, str] | None]:
-    groups = stack.account.autoscaling.groups
+def membership(account: SimAccount) -> Callable[[str], tuple[str, str] | None]:
+    """Which group an instance is in, and its lifecycle state there (for the checker)."""
+    groups = account.autoscaling.groups
 
     def member(instance_id: str) -> tuple[str, str] | None:
         for group in groups.values():
@@ -112,8 +118,8 @@ def _membership(stack: Stack) -> Callable[[str], tuple[str, str] | None]:
     return member
 
 
-def _terminated(stack: Stack) -> list[str]:
-    return sorted(i.instance_id for i in stack.account.ec2.instances.values()
+def terminated_instances(account: SimAccount) -> list[str]:
+    return sorted(i.instance_id for i in account.ec2.instances.values()
                   if i.state in ("shutting-down", "terminated"))
 
 
@@ -127,7 +133,7 @@ def _quiet(state: Run) -> bool:
         return False
     ecs = account.ecs
     assert isinstance(ecs, EcsBackend)
-    return all(h.steady for h in ecs.service_health())
+    return all(h.steady for h in ecs.service_health() if h.status == "ACTIVE")
 
 
 def _step_until(state: Run, done: Callable[[], bool], limit: float) -> bool:

@@ -73,6 +73,7 @@ class TaskSpec(_Model):
     count: PositiveInt = 1
     cpu: PositiveInt = 128
     memory: PositiveInt = 128
+    runs_for_s: Duration | None = None  # the task exits this long after it starts; default never
 
 
 class Cluster(_Model):
@@ -82,8 +83,15 @@ class Cluster(_Model):
     ami: str = Field(default="ami-00000000000000001", pattern=r"^ami-[0-9a-f]+$")
     agent_register_s: Duration = 20.0
     ec2_boot_s: Duration = 15.0
+    image_pull_s: Duration = 3.0  # how long a task stays PENDING (image pull, container start)
     services: list[ServiceSpec] = []
     standalone_tasks: list[TaskSpec] = []
+    # A second group in the account (its own cluster, a terminate hook nobody completes), for
+    # showing that the functions leave other groups alone.
+    neighbour_instances: NonNegativeInt = 0
+    # The harsher reading: ECS deregisters no terminated instance (by default it deregisters
+    # those whose agent was connected); the functions' sweep must clean up.
+    keep_container_instances: bool = False
 
     @model_validator(mode="after")
     def _fits(self) -> Cluster:

@@ -33,7 +33,8 @@ def _seconds(value: Any) -> Any:
 
 
 Seconds = Annotated[float, BeforeValidator(_seconds), Field(ge=0)]
-Instance = int | Annotated[str, Field(pattern=r"^i-[0-9a-f]+$")]
+Instance = int | Literal["launching", "terminating"] | Annotated[str, Field(pattern=r"^i-[0-9a-f]+$")]
+Agent = Literal["ok", "never-registers", "registration-failed", "impaired", "slow-health", "flaps"]
 Operation = Annotated[str, Field(pattern=r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")]
 Function = Literal["launch", "terminate"]
 
@@ -45,10 +46,13 @@ class ReplaceAll(_Model):
     batch: PositiveInt = 1
     ami: str | None = Field(None, pattern=r"^ami-[0-9a-f]+$")
     instance_type: str | None = None
+    agent: Agent = "ok"  # what the ECS agent of the new AMI does
 
 
 class KillAgent(_Model):
-    instance: Instance = 0  # index among InService instances (oldest first), or an id
+    # index among InService instances (oldest first), launching (the newest instance),
+    # terminating (one waiting to terminate), or an id
+    instance: Instance = 0
     for_s: Seconds | None = None  # omitted: disconnected for good
 
 
@@ -75,6 +79,29 @@ class CrashInvocation(_Model):
     invocations: PositiveInt = 1
 
 
+class ServiceName(_Model):
+    name: str = Field(min_length=1)
+
+
+class ServiceCount(_Model):
+    name: str = Field(min_length=1)
+    count: NonNegativeInt
+
+
+class InstanceChoice(_Model):
+    instance: Instance = 0
+
+
+class Reregister(_Model):
+    instance: Instance = 0
+    after_s: Seconds = 20.0  # the new registration appears this long after
+
+
+class SetHealth(_Model):
+    instance: Instance = 0
+    status: Literal["OK", "IMPAIRED", "INITIALIZING", "INSUFFICIENT_DATA"]
+
+
 class TimelineStep(_Model):
     at: Seconds = 0.0
     scale_to: NonNegativeInt | None = None
@@ -83,6 +110,13 @@ class TimelineStep(_Model):
     drop_next_lifecycle_event: DropNextLifecycleEvent | None = None
     throttle: Throttle | None = None
     crash_invocation: CrashInvocation | None = None
+    delete_service: ServiceName | None = None
+    scale_service: ServiceCount | None = None
+    deploy_service: ServiceName | None = None
+    terminate_instance: InstanceChoice | None = None
+    scale_neighbour_to: NonNegativeInt | None = None
+    reregister_agent: Reregister | None = None
+    set_health: SetHealth | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -120,4 +154,4 @@ class TimelineStep(_Model):
 
 
 STEP_ACTIONS = tuple(name for name in TimelineStep.model_fields if name != "at")
-_WITH_DEFAULTS = ("replace_all", "kill_agent", "drop_next_lifecycle_event")
+_WITH_DEFAULTS = ("replace_all", "kill_agent", "drop_next_lifecycle_event", "terminate_instance")

@@ -7,7 +7,8 @@ from typing import Any
 DEFAULT_TIMELINE_LINES = 40
 
 
-def _mapping(counts: dict[str, Any]) -> str:
+def counts_text(counts: dict[str, Any]) -> str:
+    """`{"InService": 3}` for people: "3 InService" (shared with the demo's summary)."""
     return ", ".join(f"{value} {key}" for key, value in counts.items()) or "none"
 
 
@@ -15,10 +16,12 @@ def summary(report: dict[str, Any], timeline_lines: int | None = DEFAULT_TIMELIN
     """`timeline_lines` None shows the whole timeline; a cut is always said, with its size."""
     took = "" if report.get("wall_seconds") is None else \
         f" in {report['wall_seconds']} s of wall time"
+    ready = report["ready_after_s"]
+    readiness = "the cluster never became ready" if ready is None else \
+        f"cluster ready after {ready} s"
     lines = [f"Scenario: {report['scenario']}",
              f"Result: {'PASSED' if report['passed'] else 'FAILED'} - simulated "
-             f"{report['simulated_seconds']:.0f} s{took}; cluster ready after "
-             f"{report['ready_after_s']} s"]
+             f"{report['simulated_seconds']:.0f} s{took}; {readiness}"]
     lines += [f"  problem: {p}" for p in report["problems"]]
     actions = report["lifecycle_actions"]
     lines.append(f"Lifecycle actions: {len(actions)} (hook, result, completed by: count)")
@@ -37,7 +40,7 @@ def summary(report: dict[str, Any], timeline_lines: int | None = DEFAULT_TIMELIN
     lines += _faults(report)
     final = report["final_state"]
     lines.append(f"Final group: desired {final['group']['desired']}; instances "
-                 f"{_mapping(final['instances'])}; images {_mapping(final['images'])}")
+                 f"{counts_text(final['instances'])}; images {counts_text(final['images'])}")
     lines += [f"  service {s['name']}: {s['running']}/{s['desired']} running, "
               f"{'steady' if s['steady'] else 'not steady'}" for s in final["services"]]
     lines += _invariants(report["invariants"])
