@@ -62,6 +62,13 @@ class FakeWorld:
     deny_signal: bool = False
     calls: Counter[str] = field(default_factory=Counter)
     throttle: dict[str, int] = field(default_factory=dict)  # operation -> failures left
+    warm_pool: set[str] = field(default_factory=set)  # waiting to enter or return to a warm pool
+
+    def lifecycle_state(self, instance_id: str) -> str:
+        hook = self.waiting.get(instance_id)
+        if hook and instance_id in self.warm_pool:
+            return "Warmed:Pending:Wait"
+        return {LAUNCH_HOOK: "Pending:Wait", TERMINATE_HOOK: "Terminating:Wait"}.get(hook or "", "InService")
 
     # ---- building the world --------------------------------------------------------------
     def add_instance(self, instance_id: str, hook: str | None = None, state: str = "running",
@@ -110,10 +117,8 @@ class _Fake:
 class FakeAutoScaling(_Fake):
     def describe_auto_scaling_groups(self, AutoScalingGroupNames: list[str]) -> dict[str, Any]:
         self.world.count("DescribeAutoScalingGroups")
-        state = {LAUNCH_HOOK: "Pending:Wait", TERMINATE_HOOK: "Terminating:Wait"}
-        instances = [{"InstanceId": i, "LifecycleState": state[h]} for i, h in self.world.waiting.items()]
-        instances += [{"InstanceId": i, "LifecycleState": "InService"}
-                      for i in self.world.instances if i not in self.world.waiting]
+        instances = [{"InstanceId": i, "LifecycleState": self.world.lifecycle_state(i)}
+                     for i in [*self.world.waiting, *(i for i in self.world.instances if i not in self.world.waiting)]]
         return {"AutoScalingGroups": [{"AutoScalingGroupName": ASG, "Instances": instances}]}
 
     def describe_auto_scaling_instances(self, InstanceIds: list[str]) -> dict[str, Any]:
@@ -121,8 +126,7 @@ class FakeAutoScaling(_Fake):
         found = []
         for instance_id in InstanceIds:
             if instance_id in self.world.instances:
-                hook = self.world.waiting.get(instance_id)
-                state = {LAUNCH_HOOK: "Pending:Wait", TERMINATE_HOOK: "Terminating:Wait"}.get(hook or "", "InService")
+                state = self.world.lifecycle_state(instance_id)
                 found.append({"InstanceId": instance_id, "AutoScalingGroupName": ASG, "LifecycleState": state})
         return {"AutoScalingInstances": found}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .config import Config
 from .decide_terminate import NOTHING_TO_DRAIN, decide_terminate
 from .entry import current_runtime
 from .events import TERMINATING, InstanceTrigger
@@ -14,9 +15,14 @@ from .observe import observe_terminate
 from .runtime import Gate, handle
 
 
-def _relevant(trigger: InstanceTrigger) -> bool:
-    """Only an instance with no task left that wants to run, or one that left ECS, can be done."""
-    drained = trigger.status == "DRAINING" and not trigger.tasks  # unknown counts: look anyway
+def _relevant(trigger: InstanceTrigger, config: Config, now: float) -> bool:
+    """Only an instance with no task left that wants to run, or one that left ECS, can be done.
+
+    Health changes never finish a drain. Unknown task counts (an event without them): look anyway.
+    """
+    if trigger.health is not None:
+        return False
+    drained = trigger.status == "DRAINING" and not trigger.tasks
     return drained or trigger.status in NOTHING_TO_DRAIN
 
 
