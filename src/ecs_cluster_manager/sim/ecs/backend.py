@@ -92,6 +92,14 @@ class EcsBackend:
         with self.state.lock:
             self.agents.instance_running(instance_id)
 
+    def on_instance_stopped(self, instance_id: str) -> None:
+        with self.state.lock:
+            self.agents.instance_stopped(instance_id)
+
+    def on_target_lifecycle_state(self, instance_id: str) -> None:
+        with self.state.lock:
+            self.agents.target_lifecycle_state_changed(instance_id)
+
     def on_instance_terminated(self, instance_id: str) -> None:
         with self.state.lock:
             self.agents.instance_terminated(instance_id)
