@@ -81,7 +81,7 @@ class FakeWorld:
                  health: str | None = None, attributes: tuple[str, ...] = ()) -> str:
         arn = f"arn:aws:ecs:us-east-1:123456789012:container-instance/{CLUSTER}/ci-{instance_id}"
         self.container_instances[arn] = {"ec2": instance_id, "status": status, "agent": agent,
-                                         "health": health, "attributes": attributes}
+                                         "health": health, "attributes": attributes, "registered": self.now}
         return arn
 
     def add_task(self, instance_id: str, group: str, task_id: str, last: str = "RUNNING") -> str:
@@ -152,7 +152,15 @@ class FakeAutoScaling(_Fake):
 
 
 class FakeEc2(_Fake):
-    def describe_instances(self, InstanceIds: list[str]) -> dict[str, Any]:
+    def describe_instances(self, InstanceIds: list[str] | None = None,
+                           Filters: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        if Filters is not None:  # an instance-id filter: unknown ids are absent, never an error
+            self.world.count("DescribeInstances")
+            ids = [i for f in Filters if f["Name"] == "instance-id" for i in f["Values"]]
+            return {"Reservations": [{"Instances": [
+                {"InstanceId": i, "State": {"Name": self.world.instances[i]["state"]}}
+                for i in ids if i in self.world.instances]}]}
+        assert InstanceIds is not None
         self.world.count("DescribeInstances")
         raw = self.world.instances.get(InstanceIds[0])
         if raw is None:
@@ -199,12 +207,19 @@ class FakeEcs(_Fake):
     def get_paginator(self, name: str) -> _Paginator:
         return _Paginator(getattr(self, name))
 
-    def list_container_instances(self, cluster: str, filter: str) -> dict[str, Any]:
+    def list_container_instances(self, cluster: str, filter: str, maxResults: int = 100) -> dict[str, Any]:
         self.world.count("ListContainerInstances")
-        instance_id = filter.split("==")[1].strip()
+        subject, value = (part.strip() for part in filter.split("=="))
+        field_ = {"ec2InstanceId": "ec2", "agentConnected": "agent"}[subject]
+        wanted: object = value == "true" if subject == "agentConnected" else value
         arns = [a for a, c in self.world.container_instances.items()
-                if c["ec2"] == instance_id and c["status"] != "INACTIVE"]
-        return {"containerInstanceArns": arns}
+                if c[field_] == wanted and c["status"] != "INACTIVE"]
+        return {"containerInstanceArns": arns[:maxResults]}
+
+    def deregister_container_instance(self, cluster: str, containerInstance: str, force: bool) -> dict[str, Any]:
+        self.world.count("DeregisterContainerInstance")
+        self.world.container_instances[containerInstance]["status"] = "INACTIVE"
+        return {"containerInstance": {"containerInstanceArn": containerInstance, "status": "INACTIVE"}}
 
     def describe_container_instances(self, cluster: str, containerInstances: list[str],
                                      include: list[str] | None = None) -> dict[str, Any]:
@@ -218,7 +233,8 @@ class FakeEcs(_Fake):
             live = [t for t in self.world.tasks.values() if t.instance == arn and t.desired == "RUNNING"]
             raw: dict[str, Any] = {
                 "containerInstanceArn": arn, "ec2InstanceId": ci["ec2"], "status": ci["status"],
-                "agentConnected": ci["agent"], "runningTasksCount": len([t for t in live if t.last == "RUNNING"]),
+                "agentConnected": ci["agent"], "registeredAt": datetime.fromtimestamp(ci["registered"], UTC),
+                "runningTasksCount": len([t for t in live if t.last == "RUNNING"]),
                 "pendingTasksCount": len([t for t in live if t.last != "RUNNING"]),
                 "attributes": [{"name": a} for a in ci["attributes"]],
             }

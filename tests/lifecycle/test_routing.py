@@ -185,7 +185,8 @@ def test_sweep_fans_out_and_never_acts_itself(world: FakeWorld, config: Config) 
     world.add_instance("i-busy")  # in service: never handed out
     invoker = Invoker()
     assert run(terminate.GATE, world, config, SWEEP, invoker) == {"decisions": {}}
-    assert dict(world.calls) == {"DescribeAutoScalingGroups": 1}
+    # Besides the group, only the leftover clean-up's one read (nothing is disconnected here).
+    assert dict(world.calls) == {"DescribeAutoScalingGroups": 1, "ListContainerInstances": 1}
     assert len(invoker.payloads) == FAN_OUT
     handed = sorted(i for p in invoker.payloads for i in p[SWEEP_SLICE_KEY])
     assert handed == sorted(f"i-{n:02d}" for n in range(30))

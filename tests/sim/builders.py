@@ -21,7 +21,7 @@ def launch_template(ec2: Any, name: str = "ecs-nodes", image: str = "ami-0000000
 
 def group(asg: Any, ec2: Any, *, desired: int = 2, hooks: tuple[str, ...] = (),
           heartbeat: int = 300, default_result: str = "ABANDON", name: str = "ecs-asg",
-          **extra: Any) -> str:
+          max_size: int = 10, **extra: Any) -> str:
     """A group on a fresh launch template with the named hooks ("launch"/"terminate")."""
     launch_template(ec2)
     specs = [{"LifecycleHookName": f"{kind}-hook",
@@ -29,7 +29,7 @@ def group(asg: Any, ec2: Any, *, desired: int = 2, hooks: tuple[str, ...] = (),
               "HeartbeatTimeout": heartbeat, "DefaultResult": default_result}
              for kind in hooks]
     asg.create_auto_scaling_group(
-        AutoScalingGroupName=name, MinSize=0, MaxSize=10, DesiredCapacity=desired,
+        AutoScalingGroupName=name, MinSize=0, MaxSize=max_size, DesiredCapacity=desired,
         LaunchTemplate={"LaunchTemplateName": "ecs-nodes", "Version": "$Latest"},
         LifecycleHookSpecificationList=specs, **extra)
     return name

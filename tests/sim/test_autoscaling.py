@@ -201,18 +201,6 @@ def test_terminate_instance_in_group_with_and_without_decrement(
                                                      ShouldDecrementDesiredCapacity=False)
 
 
-def test_direct_ec2_termination_bypasses_hooks_and_is_replaced(
-        account: SimAccount, asg: Any, ec2: Any) -> None:
-    group(asg, ec2, desired=1, hooks=("terminate",))
-    account.clock.run_for(60)
-    (first,) = members(asg)
-    ec2.terminate_instances(InstanceIds=[first])
-    account.clock.run_for(60)
-    assert first not in members(asg)
-    assert len(members(asg)) == 1
-    assert lifecycle_events(account, "terminate") == []
-
-
 def test_suspended_launch_stops_scale_out_until_resumed(account: SimAccount, asg: Any,
                                                         ec2: Any) -> None:
     group(asg, ec2, desired=0)

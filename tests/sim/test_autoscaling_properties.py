@@ -42,7 +42,9 @@ def test_group_converges_and_every_action_ends_once_within_its_limits(
     assert len(states) == targets[-1]
     assert set(states.values()) <= {"InService"}
     for action in lifecycle.history:
-        assert action.result in ("CONTINUE", "ABANDON")
+        # A scale-in may pick an instance still held by its launch hook: that action is cut short.
+        assert action.result in ("CONTINUE", "ABANDON") or (
+            action.result, action.completed_by) == ("CANCELLED", "terminate-requested")
         assert action.ended is not None
         assert action.ended - action.started <= action.hook.global_timeout_s + 1e-6
     assert lifecycle.by_token == {}

@@ -40,6 +40,10 @@ def _ec2_tour(account: SimAccount, ec2: Any) -> None:
     ec2.delete_tags(Resources=[instance_id], Tags=[{"Key": "k"}])
     ec2.describe_instances(MaxResults=5)
     ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="userData")
+    account.clock.run_for(20)
+    ec2.stop_instances(InstanceIds=[instance_id])
+    account.clock.run_for(60)
+    ec2.start_instances(InstanceIds=[instance_id])
     ec2.terminate_instances(InstanceIds=[instance_id])
 
 
@@ -66,6 +70,11 @@ def _autoscaling_tour(account: SimAccount, asg: Any) -> None:
     asg.describe_auto_scaling_groups(AutoScalingGroupNames=["ecs-asg"])
     asg.resume_processes(AutoScalingGroupName="ecs-asg")
     asg.describe_scaling_activities(AutoScalingGroupName="ecs-asg")
+    asg.put_warm_pool(AutoScalingGroupName="ecs-asg", MinSize=1, PoolState="Running")
+    account.clock.run_for(30)
+    asg.describe_warm_pool(AutoScalingGroupName="ecs-asg")
+    asg.describe_auto_scaling_groups(AutoScalingGroupNames=["ecs-asg"])
+    asg.delete_warm_pool(AutoScalingGroupName="ecs-asg", ForceDelete=True)
     asg.delete_auto_scaling_group(AutoScalingGroupName="ecs-asg", ForceDelete=True)
 
 

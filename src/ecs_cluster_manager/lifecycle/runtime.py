@@ -83,6 +83,7 @@ class Gate:
     relevant: Callable[[InstanceTrigger, Config, float], bool]
     observe: Callable[[Clients, Config, Target, float], Any]
     decide: Callable[[Any, Config], Decision]
+    on_sweep: Callable[[Clients, Config, float], None] | None = None  # bounded housekeeping
 
     @property
     def wait_states(self) -> tuple[str, str]:
@@ -270,6 +271,10 @@ def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> Deci
     return decision
 
 
+# Sweep housekeeping (the leftover clean-up) runs only with this much of the invocation left.
+HOUSEKEEPING_RESERVE_MS = 15_000
+
+
 def handle(gate: Gate, runtime: Runtime, event: object,
            remaining_ms: Callable[[], int] | None = None) -> dict[str, Any]:
     """Run one wake-up; returns a small summary (useful for direct invocations and tests).
@@ -291,4 +296,7 @@ def handle(gate: Gate, runtime: Runtime, event: object,
                 if not target.from_sweep:
                     raise
                 decisions[target.instance_id] = "error"
+        if isinstance(trigger, SweepTrigger) and gate.on_sweep is not None and (
+                remaining_ms is None or remaining_ms() >= HOUSEKEEPING_RESERVE_MS):
+            gate.on_sweep(runtime.clients, runtime.config, runtime.clock())
     return {"decisions": decisions}

@@ -11,6 +11,7 @@ from .config import Config
 from .decide_terminate import NOTHING_TO_DRAIN, decide_terminate
 from .entry import current_runtime
 from .events import TERMINATING, InstanceTrigger
+from .leftovers import clean_leftovers
 from .observe import observe_terminate
 from .runtime import Gate, handle
 
@@ -34,6 +35,7 @@ GATE = Gate(
     relevant=_relevant,
     observe=observe_terminate,
     decide=decide_terminate,
+    on_sweep=clean_leftovers,  # container instances ECS left behind when their instance terminated
 )
 
 

@@ -90,7 +90,8 @@ class SimAccount:
         self.latency = latency if latency is not None else Latency(seed=seed)
         self.session = make_session(self)
         self.events = EventsBackend(self.clock, self.ids, region, account_id,
-                                    self._deliver_to_target)
+                                    self._deliver_to_target,
+                                    delivery_offsets=self.faults.delivery_offsets)
         self.cloudtrail = CloudTrail(self.clock, self.ids, region, account_id, self.put_event,
                                      enabled=trail)
         self.lambda_ = LambdaBackend(self.clock, self.ids, region, account_id,
@@ -106,6 +107,7 @@ class SimAccount:
         if callable(factory):
             self.ecs = factory(self.clock, region, account_id, self.put_event, self.ec2_view)
             self.ec2.listeners.append(self._tell_ecs)
+            self.ec2.target_state_listeners.append(self._tell_ecs_target_state)
             set_caller_source = getattr(self.ecs, "set_caller_source", None)
             if callable(set_caller_source):  # ECS records which function stopped or drained
                 set_caller_source(self._calling_function)
@@ -211,9 +213,21 @@ class SimAccount:
         return None if invocation is None else invocation.function.name
 
     def _tell_ecs(self, instance: Instance, previous: str) -> None:
-        """The ECS agent starts once the instance runs and dies when it shuts down."""
+        """The ECS agent starts once the instance runs (again, after a stop) and dies when it
+        shuts down or stops. `on_instance_stopped` is optional for an ECS backend."""
         assert self.ecs is not None
         if instance.state == "running" and previous == "pending":
             self.ecs.on_instance_running(instance.instance_id)
         elif instance.state == "shutting-down":
             self.ecs.on_instance_terminated(instance.instance_id)
+        elif instance.state == "stopping":
+            stopped = getattr(self.ecs, "on_instance_stopped", None)
+            if callable(stopped):
+                stopped(instance.instance_id)
+
+    def _tell_ecs_target_state(self, instance: Instance) -> None:
+        """Auto Scaling changed the instance's autoscaling/target-lifecycle-state metadata (the
+        ECS agent polls it with ECS_WARM_POOLS_CHECK). Optional for an ECS backend."""
+        changed = getattr(self.ecs, "on_target_lifecycle_state", None)
+        if callable(changed):
+            changed(instance.instance_id)

@@ -2,7 +2,8 @@
 
 Each operation follows its page in the Auto Scaling API Reference
 (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Operations.html); errors use the
-codes and messages AWS returns (ValidationError, AlreadyExists, ResourceInUse). Lifecycle
+codes and messages AWS returns (ValidationError, AlreadyExists, ResourceInUse). Every request
+is first held to the service-side length and pattern limits (`sim/input_limits.py`). Lifecycle
 behaviour is in `lifecycle.py`, scaling in `scaling.py`.
 """
 
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecs_cluster_manager.sim import input_limits
 from ecs_cluster_manager.sim.autoscaling.lifecycle import hook_from_params
 from ecs_cluster_manager.sim.autoscaling.model import PROCESSES, Group, dt
 from ecs_cluster_manager.sim.autoscaling.scaling import Scaler
+from ecs_cluster_manager.sim.autoscaling.warm_pool import WarmPool, in_pool, pool_members
 from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate, with_next_token
 from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.ec2.backend import Ec2Backend
@@ -38,12 +41,26 @@ class AutoScalingBackend(Backend):
         self.groups: dict[str, Group] = {}
         self.scaler = Scaler(clock, ids, ec2, publish)
 
+    def handle(self, operation: str, params: Params) -> Response:
+        if operation in self.operations:
+            input_limits.check(self.service, operation, params)
+        return super().handle(operation, params)
+
     def group(self, name: str) -> Group:
         group = self.groups.get(name)
         if group is None:
             raise validation_error(f"AutoScalingGroup name not found - AutoScalingGroup {name} "
                                    "not found")
         return group
+
+    def launched_instance(self, k: int, group: str | None = None) -> str:
+        """Scenario API: the id of the k-th instance launched (k from 1; -1 the latest), counting
+        every instance the group (or any group) ever launched, in launch order."""
+        ids = [i for g, i in self.scaler.launch_order if group in (None, g)]
+        if k == 0 or not -len(ids) <= k <= len(ids):
+            where = f"group {group}" if group else "any group"
+            raise LookupError(f"no instance number {k}: {len(ids)} launched into {where} so far")
+        return ids[k - 1 if k > 0 else k]
 
     # -- groups -------------------------------------------------------------------------
 
@@ -130,7 +147,7 @@ class AutoScalingBackend(Backend):
                                             "still in the group.")
         group.deleting = True
         for member in list(group.instances.values()):
-            self.scaler.lifecycle.cancel_all(member)
+            self.scaler.lifecycle.cancel_all(group, member, "group-deleted")
             member.state = "Terminating:Proceed"
             instance = self.ec2.instances.get(member.instance_id)
             if instance is not None:
@@ -158,7 +175,7 @@ class AutoScalingBackend(Backend):
             "AvailabilityZones": list(group.zones), "LoadBalancerNames": [],
             "TargetGroupARNs": [], "HealthCheckType": "EC2",
             "HealthCheckGracePeriod": group.health_check_grace_s,
-            "Instances": [m.describe() for m in group.instances.values()],
+            "Instances": [m.describe() for m in group.instances.values() if not in_pool(m)],
             "CreatedTime": dt(group.created),
             "SuspendedProcesses": [{"ProcessName": p, "SuspensionReason": r}
                                    for p, r in group.suspended.items()],
@@ -175,6 +192,9 @@ class AutoScalingBackend(Backend):
             described["VPCZoneIdentifier"] = ",".join(group.subnets)
         if group.deleting:
             described["Status"] = "Delete in progress"
+        if group.warm_pool is not None:
+            described["WarmPoolConfiguration"] = group.warm_pool.describe()
+            described["WarmPoolSize"] = len(pool_members(group))
         return described
 
     def DescribeAutoScalingInstances(self, params: Params) -> Response:
@@ -238,6 +258,37 @@ class AutoScalingBackend(Backend):
         for process in params.get("ScalingProcesses") or PROCESSES:
             group.suspended.pop(process, None)
         self.scaler.schedule(group)
+        return {}
+
+    # -- warm pools (`warm_pool.py`) --------------------------------------------------------
+
+    def PutWarmPool(self, params: Params) -> Response:
+        group = self.group(params["AutoScalingGroupName"])
+        if group.warm_pool is not None and group.warm_pool.deleting:
+            raise validation_error("The warm pool is being deleted; wait until it is gone.")
+        group.warm_pool = WarmPool.from_params(params)
+        self.scaler.schedule(group)
+        return {}
+
+    def DescribeWarmPool(self, params: Params) -> Response:
+        group = self.group(params["AutoScalingGroupName"])
+        members = [m for m in group.instances.values() if in_pool(m)]
+        page, token = paginate(members, params.get("NextToken"), params.get("MaxRecords"),
+                               default=50, maximum=50, bad_token=_bad_token)
+        response: Response = {"Instances": [m.describe() for m in page]}
+        if group.warm_pool is not None:
+            response["WarmPoolConfiguration"] = group.warm_pool.describe()
+        return with_next_token(response, token)
+
+    def DeleteWarmPool(self, params: Params) -> Response:
+        """The pool's instances are terminated; it is gone once they are (ForceDelete: now)."""
+        group = self.group(params["AutoScalingGroupName"])
+        if group.warm_pool is None:
+            raise validation_error(f"No warm pool found for group {group.name}")
+        group.warm_pool.deleting = True
+        self.scaler.warm.fill(group)
+        if params.get("ForceDelete"):
+            group.warm_pool = None
         return {}
 
     # -- lifecycle hooks ----------------------------------------------------------------

@@ -13,7 +13,11 @@ lifecycle action" (https://docs.aws.amazon.com/autoscaling/ec2/userguide/complet
 - each action start is announced as an "EC2 Instance-launch Lifecycle Action" or
   "EC2 Instance-terminate Lifecycle Action" event in the shape of the event reference
   (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-event-reference.html);
-  these events are best effort, so a fault may drop one.
+  these events are best effort, so a fault may drop one. With a warm pool the launch hook runs
+  twice, entering the pool (Origin EC2, Destination WarmPool) and leaving it (Origin WarmPool,
+  Destination AutoScalingGroup), as "Warm pool lifecycle hooks" and the warm-pool event examples
+  show (https://docs.aws.amazon.com/autoscaling/ec2/userguide/warm-pool-instance-lifecycle.html,
+  https://docs.aws.amazon.com/autoscaling/ec2/userguide/warm-pools-eventbridge-events.html).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ecs_cluster_manager.sim.autoscaling.model import (
+    CANCELLED,
     LAUNCHING,
     Group,
     GroupInstance,
@@ -51,8 +56,11 @@ class LifecycleActions:
         self.on_start: list[Observer] = []
         self.on_end: list[Observer] = []
 
-    def start(self, group: Group, instance: GroupInstance, transition: str) -> bool:
-        """Start one action per hook; False when the group has no hook for `transition`."""
+    def start(self, group: Group, instance: GroupInstance, transition: str,
+              route: tuple[str, str] | None = None) -> bool:
+        """Start one action per hook; False when the group has no hook for `transition`.
+        `route` is the event's (Origin, Destination); by default EC2 -> AutoScalingGroup for a
+        launch and AutoScalingGroup -> EC2 for a termination."""
         hooks = group.hooks_for(transition)
         if not hooks:
             return False
@@ -70,10 +78,11 @@ class LifecycleActions:
         for action in instance.actions:
             for observer in self.on_start:
                 observer(group, instance, action)
-            self._announce(group, action, transition)
+            self._announce(group, action, transition, route)
         return True
 
-    def _announce(self, group: Group, action: LifecycleAction, transition: str) -> None:
+    def _announce(self, group: Group, action: LifecycleAction, transition: str,
+                  route: tuple[str, str] | None) -> None:
         launching = transition == LAUNCHING
         detail: dict[str, Any] = {
             "LifecycleActionToken": action.token,
@@ -84,8 +93,9 @@ class LifecycleActions:
         }
         if action.hook.metadata is not None:
             detail["NotificationMetadata"] = action.hook.metadata
-        detail["Origin"] = "EC2" if launching else "AutoScalingGroup"
-        detail["Destination"] = "AutoScalingGroup" if launching else "EC2"
+        if route is None:
+            route = ("EC2", "AutoScalingGroup") if launching else ("AutoScalingGroup", "EC2")
+        detail["Origin"], detail["Destination"] = route
         kind = "launch" if launching else "terminate"
         self.publish("aws.autoscaling", f"EC2 Instance-{kind} Lifecycle Action", detail,
                      [group.arn])
@@ -146,11 +156,14 @@ class LifecycleActions:
             action.timer.cancel()
         self.by_token.pop(action.token, None)
 
-    def cancel_all(self, instance: GroupInstance) -> None:
-        """Forget the instance's actions without a result (force delete)."""
+    def cancel_all(self, group: Group, instance: GroupInstance, by: str) -> None:
+        """End the instance's active actions with no result from any hook: CANCELLED, and `by`
+        says why ("instance-terminated", "group-deleted", "terminate-requested")."""
         for action in instance.actions:
             if action.active:
-                self._end(action, "ABANDON", "group-deleted")
+                self._end(action, CANCELLED, by)
+                for observer in self.on_end:
+                    observer(group, instance, action)
         instance.actions = []
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecs_cluster_manager.sim.clock import Timer
+
+if TYPE_CHECKING:
+    from ecs_cluster_manager.sim.autoscaling.warm_pool import WarmPool
 
 LAUNCHING = "autoscaling:EC2_INSTANCE_LAUNCHING"
 TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"
@@ -21,6 +24,9 @@ TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"
 GLOBAL_TIMEOUT_CAP_S = 48 * 3600
 PROCESSES = ("Launch", "Terminate", "AddToLoadBalancer", "AlarmNotification", "AZRebalance",
              "HealthCheck", "InstanceRefresh", "ReplaceUnhealthy", "ScheduledActions")
+# The result of an action that ended without a hook result: the instance was terminated outside
+# the group, the group was force-deleted, or the instance was terminated while waiting.
+CANCELLED = "CANCELLED"
 # States whose instances count toward the group's capacity.
 COUNTED = ("Pending", "Pending:Wait", "Pending:Proceed", "InService")
 
@@ -71,7 +77,8 @@ class LifecycleAction:
     heartbeats: int = 0
     ended: float | None = None
     result: str | None = None
-    completed_by: str | None = None  # "api" (a caller) or "timeout"
+    # "api" (a caller), "timeout", or why it was CANCELLED (see `LifecycleActions.cancel_all`)
+    completed_by: str | None = None
 
     @property
     def active(self) -> bool:
@@ -161,6 +168,7 @@ class Group:
     health_check_grace_s: int = 300
     deleting: bool = False
     next_zone: int = 0
+    warm_pool: WarmPool | None = None
 
     def counted(self) -> list[GroupInstance]:
         return [i for i in self.instances.values() if i.state in COUNTED]

@@ -1,25 +1,21 @@
 """The group's scaling processes: launching up to and terminating down to desired capacity.
 
-Follows "Amazon EC2 Auto Scaling instance lifecycle" and, for the choice of instances to terminate
-on scale-in, "Configure termination policies"
-(https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html):
-the Default policy first picks the Availability Zone with the most instances, then instances with
-the oldest launch template version, then (where AWS looks at the billing hour) the oldest
-instance. OldestLaunchTemplate, OldestInstance and NewestInstance are also modelled.
+Follows "Amazon EC2 Auto Scaling instance lifecycle"; the instances a scale-in picks follow the
+termination policies (`termination_policies.py`).
 
 An instance whose launch action is ABANDONed is terminated and replaced. AWS's documentation does
 not say whether that termination runs the group's termination hooks; by default it does here
 (`abandoned_launch_runs_terminate_hooks`), which is the more demanding case for a drain function:
 it must cope with an instance that never joined the cluster.
-An instance terminated directly through EC2 bypasses the hooks (as on AWS) and is replaced after
-the health check notices it.
+An instance terminated directly through EC2 bypasses the hooks (as on AWS) and is replaced only
+once a health check notices it (`health.py`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 
+from ecs_cluster_manager.sim.autoscaling.health import HealthChecks
 from ecs_cluster_manager.sim.autoscaling.lifecycle import LifecycleActions
 from ecs_cluster_manager.sim.autoscaling.model import (
     LAUNCHING,
@@ -28,14 +24,15 @@ from ecs_cluster_manager.sim.autoscaling.model import (
     Group,
     GroupInstance,
 )
+from ecs_cluster_manager.sim.autoscaling.termination_policies import choose_victims
+from ecs_cluster_manager.sim.autoscaling.warm_keeper import WarmPoolKeeper
+from ecs_cluster_manager.sim.autoscaling.warm_pool import TO_POOL, in_pool
 from ecs_cluster_manager.sim.clock import Timer, VirtualClock
 from ecs_cluster_manager.sim.ec2.backend import Ec2Backend
 from ecs_cluster_manager.sim.ec2.instances import Instance
 from ecs_cluster_manager.sim.errors import AwsError
 from ecs_cluster_manager.sim.events.envelope import Publish, iso_time
 from ecs_cluster_manager.sim.ids import IdFactory
-
-Policy = Callable[[Group, list[GroupInstance], int], list[GroupInstance]]
 
 
 class Scaler:
@@ -47,7 +44,10 @@ class Scaler:
         self.reconcile_delay_s = reconcile_delay_s
         self.abandoned_launch_runs_terminate_hooks = True
         self.lifecycle = LifecycleActions(clock, ids, publish, self._wait_over)
+        self.health = HealthChecks(clock, ec2, self._replace_unhealthy)
+        self.warm = WarmPoolKeeper(self)
         self.owner: dict[str, Group] = {}  # instance id -> its group
+        self.launch_order: list[tuple[str, str]] = []  # (group, instance id), oldest first
         self._pending: dict[str, Timer] = {}
         ec2.listeners.append(self._ec2_changed)
 
@@ -62,13 +62,15 @@ class Scaler:
         self._pending.pop(group.name, None)
         if group.deleting:
             return
+        self.health.schedule(group)
         have = len(group.counted())
         if have < group.desired and "Launch" not in group.suspended:
             for _ in range(group.desired - have):
                 cause = (f"At {self._now()} an instance was started in response to a difference "
                          f"between desired and actual capacity, increasing the capacity from "
                          f"{have} to {group.desired}.")
-                self.launch(group, cause)
+                if not self.warm.take(group, cause):
+                    self.launch(group, cause)
         elif have > group.desired and "Terminate" not in group.suspended:
             for victim in self.choose_victims(group, have - group.desired):
                 cause = (f"At {self._now()} an instance was taken out of service in response to "
@@ -76,6 +78,7 @@ class Scaler:
                          f"capacity from {have} to {group.desired}.  At {self._now()} instance "
                          f"{victim.instance_id} was selected for termination.")
                 self.begin_terminate(group, victim, cause)
+        self.warm.fill(group)
 
     def current_version(self, group: Group) -> tuple[str, str, int, str]:
         """(template id, name, resolved version number, version as the group names it)."""
@@ -85,7 +88,8 @@ class Scaler:
         named = spec.get("Version", "$Default")
         return template.template_id, template.name, template.resolve(named).number, named
 
-    def launch(self, group: Group, cause: str) -> GroupInstance | None:
+    def launch(self, group: Group, cause: str, *, into_pool: bool = False) -> GroupInstance | None:
+        """Launch an instance into the group, or into its warm pool."""
         template_id, template_name, number, named = self.current_version(group)
         data = self.ec2.templates.by_id[template_id].versions[number - 1].data
         zone = self._emptiest_zone(group)
@@ -109,52 +113,79 @@ class Scaler:
         member = GroupInstance(instance.instance_id, instance.instance_type, zone,
                                (template_id, template_name, named), self.clock.now(),
                                protected=group.protect_new, activity_id=activity_id,
-                               version_number=number)
+                               version_number=number,
+                               state="Warmed:Pending" if into_pool else "Pending")
         group.instances[member.instance_id] = member
         self.owner[member.instance_id] = group
+        self.launch_order.append((group.name, member.instance_id))
+        where = " into warm pool" if into_pool else ""
         group.activities.append(Activity(
-            activity_id, group.name, f"Launching a new EC2 instance: {member.instance_id}",
+            activity_id, group.name, f"Launching a new EC2 instance{where}: {member.instance_id}",
             cause, self.clock.now()))
-        if self.lifecycle.start(group, member, LAUNCHING):
-            member.state = "Pending:Wait"
+        pool = group.warm_pool
+        self.ec2.set_target_lifecycle_state(
+            instance, pool.settled_state() if into_pool and pool else "InService")
+        if self.lifecycle.start(group, member, LAUNCHING, TO_POOL if into_pool else None):
+            member.state = "Warmed:Pending:Wait" if into_pool else "Pending:Wait"
+        elif into_pool:
+            member.state = "Warmed:Pending:Proceed"
         return member
 
     def begin_terminate(self, group: Group, member: GroupInstance, cause: str) -> Activity:
-        self.lifecycle.cancel_all(member)
+        self.lifecycle.cancel_all(group, member, "terminate-requested")
         activity = Activity(self.ids.uuid(), group.name,
                             f"Terminating EC2 instance: {member.instance_id}", cause,
                             self.clock.now())
         group.activities.append(activity)
         member.activity_id = activity.activity_id
         member.state = "Terminating"
+        instance = self.ec2.instances.get(member.instance_id)
+        if instance is not None:
+            self.ec2.set_target_lifecycle_state(instance, "Terminated")
         if self.lifecycle.start(group, member, TERMINATING):
             member.state = "Terminating:Wait"
         else:
-            self._proceed_to_terminate(member)
+            self._proceed_to_terminate(group, member)
         self.schedule(group)
         return activity
 
-    def _proceed_to_terminate(self, member: GroupInstance) -> None:
+    def _proceed_to_terminate(self, group: Group, member: GroupInstance) -> None:
         member.state = "Terminating:Proceed"
         instance = self.ec2.instances.get(member.instance_id)
-        if instance is not None:
+        if instance is not None and instance.state != "terminated":
             self.ec2.terminate(instance, "User initiated")
+        elif instance is None or instance.state == "terminated":
+            self.gone(group, member)  # EC2 got there first (terminated outside the group)
+
+    def gone(self, group: Group, member: GroupInstance) -> None:
+        member.state = "Warmed:Terminated" if in_pool(member) else "Terminated"
+        done = self.activity(group, member.activity_id)
+        if done is not None:
+            done.finish(self.clock.now())
+        group.instances.pop(member.instance_id, None)
+        self.owner.pop(member.instance_id, None)
+        self.schedule(group)
 
     # -- reactions ----------------------------------------------------------------------
 
     def _wait_over(self, group: Group, member: GroupInstance, transition: str,
                    result: str) -> None:
         if transition == TERMINATING:
-            self._proceed_to_terminate(member)
+            self._proceed_to_terminate(group, member)
+        elif in_pool(member):
+            if result == "CONTINUE":
+                self.warm.proceed(group, member)
+            else:
+                self.warm.discard(group, member)
         elif result == "CONTINUE":
             member.state = "Pending:Proceed"
             if member.running:
-                self._in_service(group, member)
+                self.in_service(group, member)
         else:
             self._abandon_launch(group, member)
 
     def _abandon_launch(self, group: Group, member: GroupInstance) -> None:
-        launch = self._activity(group, member.activity_id)
+        launch = self.activity(group, member.activity_id)
         if launch is not None:
             launch.finish(self.clock.now(), "Cancelled",
                           "Instance failed to complete user's Lifecycle Action: Lifecycle Action "
@@ -169,12 +200,12 @@ class Scaler:
                                              f"Terminating EC2 instance: {member.instance_id}",
                                              cause, self.clock.now()))
             member.activity_id = group.activities[-1].activity_id
-            self._proceed_to_terminate(member)
+            self._proceed_to_terminate(group, member)
             self.schedule(group)
 
-    def _in_service(self, group: Group, member: GroupInstance) -> None:
+    def in_service(self, group: Group, member: GroupInstance) -> None:
         member.state = "InService"
-        launch = self._activity(group, member.activity_id)
+        launch = self.activity(group, member.activity_id)
         if launch is not None:
             launch.finish(self.clock.now())
 
@@ -183,25 +214,23 @@ class Scaler:
         member = group.instances.get(instance.instance_id) if group else None
         if group is None or member is None:
             return
+        member.running = instance.state == "running"
         if instance.state == "running":
-            member.running = True
             if member.state in ("Pending", "Pending:Proceed"):
-                self._in_service(group, member)
-        elif instance.state == "shutting-down" and not member.state.startswith("Terminating"):
-            self._health_check_replacement(group, member)
-        elif instance.state == "terminated":
-            member.state = "Terminated"
-            done = self._activity(group, member.activity_id)
-            if done is not None:
-                done.finish(self.clock.now())
-            group.instances.pop(member.instance_id, None)
-            self.owner.pop(member.instance_id, None)
+                self.in_service(group, member)
+            elif member.state == "Warmed:Pending:Proceed":
+                self.warm.settle(group, member)
+        elif instance.state == "stopped" and member.state == "Warmed:Pending:Proceed":
+            self.warm.stopped(group, member)
+        elif instance.state == "terminated" and member.state.endswith("Terminating:Proceed"):
+            self.gone(group, member)
+        elif not instance.alive:
+            self.health.schedule(group)  # noticed at the next health check, not now
 
-    def _health_check_replacement(self, group: Group, member: GroupInstance) -> None:
-        """EC2 terminated the instance behind the group's back: hooks do not run."""
-        self.lifecycle.cancel_all(member)
-        member.health = "Unhealthy"
-        member.state = "Terminating:Proceed"
+    def _replace_unhealthy(self, group: Group, member: GroupInstance) -> None:
+        """A health check found the instance stopped or terminated outside the group: its
+        lifecycle actions end as cancelled, no hook runs, and a replacement launches."""
+        self.lifecycle.cancel_all(group, member, "instance-terminated")
         cause = (f"At {self._now()} an instance was taken out of service in response to an EC2 "
                  "health check indicating it has been terminated or stopped.")
         activity = Activity(self.ids.uuid(), group.name,
@@ -209,29 +238,20 @@ class Scaler:
                             self.clock.now())
         group.activities.append(activity)
         member.activity_id = activity.activity_id
+        self._proceed_to_terminate(group, member)
         self.schedule(group)
 
     # -- termination policies -----------------------------------------------------------
 
     def choose_victims(self, group: Group, count: int) -> list[GroupInstance]:
-        candidates = [m for m in group.counted() if not m.protected]
-        current = self.current_version(group)[2]
-        chosen: list[GroupInstance] = []
-        for _ in range(min(count, len(candidates))):
-            pool = candidates
-            for policy in group.termination_policies or ["Default"]:
-                pool = _POLICIES.get(policy, _default)(group, pool, current)
-            victim = min(pool, key=lambda m: (m.launched, m.instance_id))
-            chosen.append(victim)
-            candidates.remove(victim)
-        return chosen
+        return choose_victims(group, count, self.current_version(group)[2])
 
     def _emptiest_zone(self, group: Group) -> str:
         counts = Counter(m.availability_zone for m in group.counted())
         return min(group.zones, key=lambda zone: (counts[zone], group.zones.index(zone)))
 
     @staticmethod
-    def _activity(group: Group, activity_id: str) -> Activity | None:
+    def activity(group: Group, activity_id: str) -> Activity | None:
         for activity in reversed(group.activities):
             if activity.activity_id == activity_id:
                 return activity
@@ -239,40 +259,3 @@ class Scaler:
 
     def _now(self) -> str:
         return iso_time(self.clock.now())
-
-
-def _busiest_zone(group: Group, pool: list[GroupInstance], current: int) -> list[GroupInstance]:
-    counts = Counter(m.availability_zone for m in pool)
-    top = max(counts.values())
-    return [m for m in pool if counts[m.availability_zone] == top]
-
-
-def _oldest_template(group: Group, pool: list[GroupInstance], current: int) -> list[GroupInstance]:
-    def rank(member: GroupInstance) -> tuple[bool, int]:
-        return (member.version_number == current, member.version_number)
-
-    best = min(rank(m) for m in pool)
-    return [m for m in pool if rank(m) == best]
-
-
-def _oldest(group: Group, pool: list[GroupInstance], current: int) -> list[GroupInstance]:
-    first = min(m.launched for m in pool)
-    return [m for m in pool if m.launched == first]
-
-
-def _newest(group: Group, pool: list[GroupInstance], current: int) -> list[GroupInstance]:
-    last = max(m.launched for m in pool)
-    return [m for m in pool if m.launched == last]
-
-
-def _default(group: Group, pool: list[GroupInstance], current: int) -> list[GroupInstance]:
-    return _oldest_template(group, _busiest_zone(group, pool, current), current)
-
-
-_POLICIES: dict[str, Policy] = {
-    "Default": _default,
-    "OldestLaunchTemplate": _oldest_template,
-    "OldestLaunchConfiguration": _oldest_template,
-    "OldestInstance": _oldest,
-    "NewestInstance": _newest,
-}

@@ -10,15 +10,22 @@ State changes are published as "EC2 Instance State-change Notification" events
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate, with_next_token
 from ecs_cluster_manager.sim.clock import VirtualClock
+from ecs_cluster_manager.sim.ec2 import spot
 from ecs_cluster_manager.sim.ec2.filters import instance_predicates, tag_predicate
 from ecs_cluster_manager.sim.ec2.instance_types import INSTANCE_RESOURCES
-from ecs_cluster_manager.sim.ec2.instances import STATE_CODES, Instance, StateListener, Timings
+from ecs_cluster_manager.sim.ec2.instances import (
+    STATE_CODES,
+    Instance,
+    StateListener,
+    TargetStateListener,
+    Timings,
+)
 from ecs_cluster_manager.sim.ec2.launch_templates import LaunchTemplates
 from ecs_cluster_manager.sim.errors import AwsError
 from ecs_cluster_manager.sim.events.envelope import Publish
@@ -53,6 +60,7 @@ class Ec2Backend(Backend):
         self.instances: dict[str, Instance] = {}
         self.templates = LaunchTemplates()
         self.listeners: list[StateListener] = []
+        self.target_state_listeners: list[TargetStateListener] = []
 
     # -- the world's side: launching and terminating --------------------------------------
 
@@ -85,6 +93,60 @@ class Ec2Backend(Backend):
         self._set_state(instance, "shutting-down")
         self.clock.call_later(self.timings.shutdown_s, lambda: self._shutdown_done(instance))
         return previous
+
+    def terminate_out_of_band(self, instance_id: str, reason: str = "User initiated") -> bool:
+        """Fault API: terminate an instance as an operator's TerminateInstances would, outside
+        Auto Scaling (no lifecycle hook runs). False when it is already shutting down or gone."""
+        instance = self.instances.get(instance_id)
+        if instance is None or not instance.alive:
+            return False
+        self.terminate(instance, reason)
+        return True
+
+    def interrupt_spot(self, instance_id: str, warning_s: float = spot.WARNING_S,
+                       action: str = "terminate") -> bool:
+        """Fault API: a Spot interruption: the "EC2 Spot Instance Interruption Warning" event
+        now, the termination (or, with `action` "stop"/"hibernate", the stop) `warning_s` later
+        (`sim/ec2/spot.py`). False when the instance is already shutting down or gone."""
+        instance = self.instances.get(instance_id)
+        if instance is None or not instance.alive:
+            return False
+        spot.interrupt(self, instance, warning_s, action)
+        return True
+
+    def stop(self, instance: Instance, reason: str = "User initiated") -> None:
+        """running -> stopping -> stopped after the stop time (as Auto Scaling stops an instance
+        entering a warm pool in the Stopped state)."""
+        if instance.state != "running":
+            return
+        instance.state_reason = f"{reason} ({instance_time(self.clock.now())})"
+        self._set_state(instance, "stopping")
+        self.clock.call_later(self.timings.stop_s, lambda: self._stop_done(instance))
+
+    def start(self, instance: Instance) -> None:
+        """stopped -> pending -> running. A start is a new launch for the API: "LaunchTime: the
+        time that the instance was last launched"
+        (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html)."""
+        if instance.state != "stopped":
+            return
+        instance.launch_time = self.clock.now()
+        instance.state_reason = ""
+        self._set_state(instance, "pending")
+        self.clock.call_later(self.timings.boot_s, lambda: self._boot_done(instance))
+
+    def _stop_done(self, instance: Instance) -> None:
+        if instance.state == "stopping":
+            self._set_state(instance, "stopped")
+
+    def set_target_lifecycle_state(self, instance: Instance, state: str) -> None:
+        """Auto Scaling updates the instance metadata item autoscaling/target-lifecycle-state
+        as the instance heads for a steady state
+        (https://docs.aws.amazon.com/autoscaling/ec2/userguide/retrieving-target-lifecycle-state-through-imds.html)."""
+        if instance.target_lifecycle_state == state:
+            return
+        instance.target_lifecycle_state = state
+        for listener in self.target_state_listeners:
+            listener(instance)
 
     def _boot_done(self, instance: Instance) -> None:
         if instance.state == "pending":
@@ -213,14 +275,37 @@ class Ec2Backend(Backend):
         return response
 
     def TerminateInstances(self, params: Params) -> Response:
-        instances = self.get(params["InstanceIds"])
+        return {"TerminatingInstances": self._change_states(params["InstanceIds"],
+                                                            self.terminate)}
+
+    def StopInstances(self, params: Params) -> Response:
+        """An operator's stop: outside Auto Scaling, which notices it at its health check."""
+        return {"StoppingInstances": self._change_states(
+            params["InstanceIds"], self.stop, ("terminated", "shutting-down"), "stopped")}
+
+    def StartInstances(self, params: Params) -> Response:
+        return {"StartingInstances": self._change_states(
+            params["InstanceIds"], self.start, ("terminated", "shutting-down", "stopping"),
+            "started")}
+
+    def _change_states(self, instance_ids: list[str], change: Callable[[Instance], object],
+                       refused: tuple[str, ...] = (), verb: str = "") -> list[dict[str, Any]]:
+        """Apply `change` to each instance; IncorrectInstanceState for a state in `refused`
+        (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html)."""
+        instances = self.get(instance_ids)
+        for instance in instances:
+            if instance.state in refused:
+                raise AwsError("IncorrectInstanceState",
+                               f"The instance '{instance.instance_id}' is not in a state from "
+                               f"which it can be {verb}.")
         changes = []
         for instance in instances:
-            previous = self.terminate(instance)
+            previous = instance.state
+            change(instance)
             changes.append({"InstanceId": instance.instance_id,
                             "CurrentState": instance.state_dict,
                             "PreviousState": {"Code": _code(previous), "Name": previous}})
-        return {"TerminatingInstances": changes}
+        return changes
 
     # -- tags ---------------------------------------------------------------------------
 

@@ -41,6 +41,12 @@ class Ec2View:
         instance = self._instances.get(instance_id)
         return None if instance is None else instance.user_data
 
+    def target_lifecycle_state(self, instance_id: str) -> str | None:
+        """The instance metadata item autoscaling/target-lifecycle-state ("InService",
+        "Warmed:Stopped", ...), which the ECS agent reads with ECS_WARM_POOLS_CHECK=true."""
+        instance = self._instances.get(instance_id)
+        return None if instance is None else instance.target_lifecycle_state
+
     def instance_resources(self, instance_id: str) -> tuple[int, int]:
         """(CPU units, memory MiB) of the instance's type."""
         instance = self._instances.get(instance_id)

@@ -15,7 +15,10 @@ Health: the agent's container runtime check reports OK, IMPAIRED, INITIALIZING o
 INSUFFICIENT_DATA (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-health.html);
 a change of the overall status sends ECS Container Instance Health Change
 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_health_events.html).
-How long a new instance reports INITIALIZING is not documented: 0 s by default, settable.
+How long a new instance reports INITIALIZING is not documented: 0 s by default, settable. "When
+a container instance remains disconnected beyond a threshold, Amazon ECS marks the instance as
+impaired" (AGENT_CONNECTIVITY); the threshold is not documented, so this check is off unless
+`EcsState.connectivity_threshold_s` is set.
 
 Re-registration: an agent that lost its state (or whose instance was deregistered with force
 and restarted) registers the same EC2 instance again under a new container-instance ARN; the
@@ -24,6 +27,12 @@ old one goes INACTIVE and its tasks are orphaned, as after a forced deregistrati
 Which of the two registrations ECS ends first is not documented; the simulator ends the old
 one when the new one appears (the harsher reading: a stale ARN is ACTIVE, disconnected, until
 then).
+
+Warm pools: with `ECS_WARM_POOLS_CHECK=true` in the user data the agent does not register while
+its instance's autoscaling/target-lifecycle-state is not InService, i.e. while it is in a warm
+pool (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-warm-pool.html); without
+it, it registers in the pool. A stopped instance's agent is down (disconnected); it reconnects
+when the instance runs again (`warm_pools.py`).
 """
 
 from __future__ import annotations
@@ -36,7 +45,8 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
-from . import container_instances, events, tasks
+from . import container_instances, events, tasks, warm_pools
+from .model import ContainerInstance
 from .state import EcsState
 
 
@@ -84,6 +94,7 @@ class Agents:
         self._pending: dict[str, Any] = {}  # ec2 id -> registration timer
         # Agents killed while their instance was still booting: when they may start.
         self._held_until: dict[str, float] = {}
+        self._awaiting_in_service: set[str] = set()  # ECS_WARM_POOLS_CHECK agents in a pool
 
     def behaviour_for(self, ec2_id: str) -> AgentBehaviour:
         if ec2_id in self.by_instance:
@@ -96,6 +107,10 @@ class Agents:
         if behaviour.fault is AgentFault.NEVER_REGISTERS:
             return
         delay = behaviour.register_delay_s
+        registered = self.state.instances_by_ec2.get(ec2_id)
+        if registered is not None and registered.status == "ACTIVE":  # started after a stop
+            self.state.later(delay, lambda: self.reconnect(ec2_id))
+            return
         held_until = self._held_until.pop(ec2_id, None)
         if held_until is not None:
             if math.isinf(held_until):
@@ -105,9 +120,21 @@ class Agents:
 
     def instance_terminated(self, ec2_id: str) -> None:
         self._held_until.pop(ec2_id, None)
+        self._awaiting_in_service.discard(ec2_id)
         timer = self._pending.pop(ec2_id, None)
         if timer is not None:
             self.state.clock.cancel(timer)
+
+    def instance_stopped(self, ec2_id: str) -> None:
+        self._awaiting_in_service.discard(ec2_id)
+        self.disconnect(ec2_id, math.inf)
+
+    def target_lifecycle_state_changed(self, ec2_id: str) -> None:
+        """An agent held by ECS_WARM_POOLS_CHECK registers once its instance heads InService."""
+        if ec2_id in self._awaiting_in_service and warm_pools.in_service_bound(self.state, ec2_id):
+            self._awaiting_in_service.discard(ec2_id)
+            behaviour = self.behaviour_for(ec2_id)
+            self._schedule_registration(ec2_id, behaviour, behaviour.register_delay_s)
 
     def _schedule_registration(self, ec2_id: str, behaviour: AgentBehaviour, delay: float,
                                *, anew: bool = False) -> None:
@@ -120,6 +147,9 @@ class Agents:
     def _register(self, ec2_id: str, behaviour: AgentBehaviour, *, anew: bool = False) -> None:
         self._pending.pop(ec2_id, None)
         if self.state.ec2.instance_state(ec2_id) != "running":
+            return
+        if warm_pools.held_in_pool(self.state, ec2_id, self._user_data(ec2_id)):
+            self._awaiting_in_service.add(ec2_id)
             return
         old = self.state.instances_by_ec2.get(ec2_id)
         if anew and old is not None and old.status != "INACTIVE":
@@ -155,12 +185,13 @@ class Agents:
     def _cluster_for(self, ec2_id: str, behaviour: AgentBehaviour) -> str:
         if behaviour.cluster:
             return behaviour.cluster
+        found = _ECS_CLUSTER.search(self._user_data(ec2_id))
+        return found.group(1) if found else self.default_cluster
+
+    def _user_data(self, ec2_id: str) -> str:
+        """The instance's user data as text ("" when EC2 does not say)."""
         user_data = getattr(self.state.ec2, "user_data", None)
-        if callable(user_data):
-            found = _ECS_CLUSTER.search(_decoded(user_data(ec2_id)))
-            if found:
-                return found.group(1)
-        return self.default_cluster
+        return _decoded(user_data(ec2_id)) if callable(user_data) else ""
 
     def disconnect(self, ec2_id: str, for_seconds: float) -> bool:
         """Drop the agent's connection; it reconnects after `for_seconds` (math.inf: never).
@@ -178,7 +209,17 @@ class Agents:
         self.state.on_instance_changed(ci)
         if not math.isinf(for_seconds):
             self.state.later(for_seconds, lambda: self.reconnect(ec2_id))
+        since = ci.disconnected_at = self.state.now()
+        threshold = self.state.connectivity_threshold_s
+        if threshold is not None:
+            self.state.later(threshold, lambda: self._connectivity_lost(ci, since))
         return True
+
+    def _connectivity_lost(self, ci: ContainerInstance, since: float) -> None:
+        """Still the same disconnection (no reconnection since): the check turns IMPAIRED."""
+        if ci.disconnected_at == since and not ci.agent_connected and ci.status != "INACTIVE":
+            ci.connectivity_impaired_since = self.state.now()
+            events.health_changed(self.state, ci)
 
     def _hold_unregistered(self, ec2_id: str, for_seconds: float) -> bool:
         until = self.state.now() + for_seconds
@@ -200,6 +241,7 @@ class Agents:
         if self.state.ec2.instance_state(ec2_id) != "running":
             return False
         ci.agent_connected = True
+        ci.disconnected_at = ci.connectivity_impaired_since = None
         events.container_instance_changed(self.state, ci)
         tasks.resume_parked(self.state, ci)
         self.state.on_instance_changed(ci)

@@ -92,6 +92,14 @@ class EcsBackend:
         with self.state.lock:
             self.agents.instance_running(instance_id)
 
+    def on_instance_stopped(self, instance_id: str) -> None:
+        with self.state.lock:
+            self.agents.instance_stopped(instance_id)
+
+    def on_target_lifecycle_state(self, instance_id: str) -> None:
+        with self.state.lock:
+            self.agents.target_lifecycle_state_changed(instance_id)
+
     def on_instance_terminated(self, instance_id: str) -> None:
         with self.state.lock:
             self.agents.instance_terminated(instance_id)
@@ -144,6 +152,12 @@ class EcsBackend:
         Container Instance Health Change event. False without a live registration."""
         with self.state.lock:
             return self.agents.set_runtime_health(instance_id, status, reason)
+
+    def set_agent_connectivity_threshold(self, seconds: float | None) -> None:
+        """An agent disconnected for `seconds` makes the instance's AGENT_CONNECTIVITY check
+        IMPAIRED (overall IMPAIRED, with its Health Change event) until it reconnects; None
+        (the default, AWS does not document the threshold) leaves the check out."""
+        self.state.connectivity_threshold_s = seconds
 
     def keep_container_instances_on_termination(self, keep: bool = True) -> None:
         """The harsher reading of termination: no terminated instance is deregistered by ECS,

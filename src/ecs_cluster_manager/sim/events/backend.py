@@ -5,7 +5,9 @@ Operations follow the EventBridge API Reference
 reach each target of each enabled matching rule after `delivery_delay_s`; scheduled rules emit
 the documented "Scheduled Event" (source aws.events, the rule ARN in resources, empty detail,
 https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html).
-Only Lambda targets are delivered; others are logged in `undelivered`.
+Only Lambda targets are delivered; others are logged in `undelivered`. Armed event faults
+(`sim/faults.py`) can make a delivery late, repeated or lost; a lost one is logged in
+`undelivered` too.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ecs_cluster_manager.sim import input_limits
 from ecs_cluster_manager.sim.backend import Backend, Params, Response, paginate, with_next_token
 from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.errors import AwsError
@@ -24,6 +27,12 @@ from ecs_cluster_manager.sim.events.schedule import ScheduleError
 from ecs_cluster_manager.sim.ids import IdFactory
 
 Deliver = Callable[[str, Any], None]  # (target ARN, payload) -> None
+# Offsets (s) after normal delivery for each copy of an event: [0.0] normally, [] lost.
+DeliveryOffsets = Callable[[Event], list[float]]
+
+
+def _on_time(event: Event) -> list[float]:
+    return [0.0]
 
 
 def _not_found(name: str) -> AwsError:
@@ -38,29 +47,45 @@ class EventsBackend(Backend):
     service = "events"
 
     def __init__(self, clock: VirtualClock, ids: IdFactory, region: str, account_id: str,
-                 deliver: Deliver, *, delivery_delay_s: float = 0.5) -> None:
+                 deliver: Deliver, *, delivery_delay_s: float = 0.5,
+                 delivery_offsets: DeliveryOffsets = _on_time) -> None:
         self.clock = clock
         self.ids = ids
         self.region = region
         self.account_id = account_id
         self.deliver = deliver
         self.delivery_delay_s = delivery_delay_s
+        self.delivery_offsets = delivery_offsets
         self.rules: dict[str, Rule] = {}
         self.history: list[Event] = []  # every event that reached the bus, in order
         self.undelivered: list[tuple[str, Event]] = []
+
+    def handle(self, operation: str, params: Params) -> Response:
+        if operation in self.operations:  # names, patterns and sizes botocore leaves to AWS
+            input_limits.check(self.service, operation, params, "ValidationException")
+        return super().handle(operation, params)
 
     # -- the bus ----------------------------------------------------------------------------
 
     def put(self, event: Event) -> None:
         """An event arrives on the bus: route it to every matching rule's targets."""
         self.history.append(event)
-        for rule in self.rules.values():
-            if rule.enabled and rule.pattern is not None and patterns.matches(rule.pattern, event):
-                self._send(rule, event)
+        matched = [rule for rule in self.rules.values()
+                   if rule.enabled and rule.pattern is not None
+                   and patterns.matches(rule.pattern, event)]
+        if not matched:
+            return
+        offsets = self.delivery_offsets(event)
+        for rule in matched:
+            self._send(rule, event, offsets)
 
-    def _send(self, rule: Rule, event: Event) -> None:
+    def _send(self, rule: Rule, event: Event, offsets: list[float]) -> None:
         for target in rule.targets.values():
-            self.clock.call_later(self.delivery_delay_s, self._delivery(target, event))
+            if not offsets:
+                self.undelivered.append((target.arn, event))
+            for offset in offsets:
+                self.clock.call_later(self.delivery_delay_s + offset,
+                                      self._delivery(target, event))
 
     def _delivery(self, target: Target, event: Event) -> Callable[[], None]:
         payload = target.payload(event)
@@ -86,7 +111,7 @@ class EventsBackend(Backend):
                          detail_type="Scheduled Event", detail={}, resources=[rule.arn],
                          account=self.account_id, region=self.region, time=when)
         self.history.append(event)
-        self._send(rule, event)
+        self._send(rule, event, self.delivery_offsets(event))
         self._arm(rule, when)
 
     def rule(self, name: str) -> Rule:
