@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from moto.events.models import EventPattern
 
+from ecs_cluster_manager.sim.events import patterns
 from ecs_cluster_manager.template import resolve, rule_patterns
 
 from .conftest import sample_event
@@ -38,6 +39,7 @@ TERMINATE_SAMPLES = [
     "eventbridge_asg_terminate_lifecycle_action_2023doc.json",
     "eventbridge_asg_terminate_lifecycle_action_to_warmpool.json",
 ]
+ECS_RULES = ("LaunchContainerInstanceRule", "TerminateContainerInstanceRule")
 UNRELATED_SAMPLES = [
     "ecs_task_state_change.json",
     "ecs_task_state_change_ec2_launch_type_2020doc.json",
@@ -60,6 +62,14 @@ def matches(template: dict[str, Any], rule: str, event: dict[str, Any]) -> bool:
     return bool(matcher(template, rule).matches_event(event))
 
 
+def matches_in_simulator(template: dict[str, Any], rule: str, event: dict[str, Any]) -> bool:
+    """The simulator's EventBridge matcher, which the scenarios rely on, must agree with moto's."""
+    pattern = rule_patterns(template)[rule].event_pattern
+    resolved = resolve(pattern, VALUES, {"EcsCluster.Arn": CLUSTER_ARN})
+    patterns.validate(resolved)
+    return patterns.matches(resolved, event)
+
+
 def ours(name: str, hook: str) -> dict[str, Any]:
     event = copy.deepcopy(sample_event(name))
     event["detail"]["AutoScalingGroupName"] = ASG
@@ -79,7 +89,8 @@ def test_launch_rule_takes_our_launch_actions_only(template: dict[str, Any], nam
     assert not matches(template, "LaunchLifecycleRule", sample_event(name))  # another group
     assert not matches(template, "LaunchLifecycleRule", ours(name, TERMINATE_HOOK))
     assert not matches(template, "TerminateLifecycleRule", ours(name, TERMINATE_HOOK))
-    assert not matches(template, "ContainerInstanceStateRule", ours(name, LAUNCH_HOOK))
+    for rule in ECS_RULES:
+        assert not matches(template, rule, ours(name, LAUNCH_HOOK))
 
 
 @pytest.mark.parametrize("name", TERMINATE_SAMPLES)
@@ -90,7 +101,8 @@ def test_terminate_rule_takes_our_terminate_actions_only(
     assert not matches(template, "TerminateLifecycleRule", sample_event(name))  # another group
     assert not matches(template, "TerminateLifecycleRule", ours(name, LAUNCH_HOOK))
     assert not matches(template, "LaunchLifecycleRule", ours(name, LAUNCH_HOOK))
-    assert not matches(template, "ContainerInstanceStateRule", ours(name, TERMINATE_HOOK))
+    for rule in ECS_RULES:
+        assert not matches(template, rule, ours(name, TERMINATE_HOOK))
 
 
 def test_lifecycle_rules_reject_another_group_with_our_hook_name(template: dict[str, Any]) -> None:
@@ -108,17 +120,73 @@ def test_lifecycle_rules_reject_another_source(template: dict[str, Any]) -> None
     assert not matches(template, "LaunchLifecycleRule", event)
 
 
-def test_container_instance_rule_takes_our_cluster_only(template: dict[str, Any]) -> None:
-    assert matches(template, "ContainerInstanceStateRule", our_container_instance_event())
+def test_container_instance_rules_take_our_cluster_only(template: dict[str, Any]) -> None:
+    assert matches(template, "LaunchContainerInstanceRule", our_container_instance_event())
     # The documented sample is from the `default` cluster.
     documented = sample_event("ecs_container_instance_state_change.json")
-    assert not matches(template, "ContainerInstanceStateRule", documented)
     other = our_container_instance_event()
     other["detail"]["clusterArn"] = CLUSTER_ARN.replace("DevCluster", "DevCluster2")
-    assert not matches(template, "ContainerInstanceStateRule", other)
     other_type = our_container_instance_event()
     other_type["detail-type"] = "ECS Task State Change"
-    assert not matches(template, "ContainerInstanceStateRule", other_type)
+    for rule in ECS_RULES:
+        for event in (documented, other, other_type):
+            assert not matches(template, rule, event), rule
+
+
+def state_change(status: str, agent: bool = True, **counts: int | None) -> dict[str, Any]:
+    event = our_container_instance_event()
+    event["detail"].update({"status": status, "agentConnected": agent})
+    for key, value in counts.items():
+        if value is not None:
+            event["detail"][key] = value
+    return event
+
+
+def health_change(status: str, name: str = "ecs_container_instance_health_change.json") -> dict[str, Any]:
+    event = copy.deepcopy(sample_event(name))
+    event["detail"]["clusterArn"] = CLUSTER_ARN
+    event["detail"]["overallStatus"] = status
+    return event
+
+
+# (event, wakes the launch function, wakes the terminate function): EventBridge content
+# filtering drops what cannot change a waiting action before any invocation.
+BUSY = {"runningTasksCount": 3, "pendingTasksCount": 0}
+IDLE = {"runningTasksCount": 0, "pendingTasksCount": 0}
+ROUTING = [
+    ("joined", state_change("ACTIVE", **IDLE), True, False),
+    ("task started on an instance in service", state_change("ACTIVE", **BUSY), True, False),
+    ("agent disconnected", state_change("ACTIVE", agent=False, **BUSY), False, False),
+    ("registration failed", state_change("REGISTRATION_FAILED", agent=False), True, True),
+    ("draining, tasks left", state_change("DRAINING", **BUSY), False, False),
+    ("draining, one pending", state_change("DRAINING", runningTasksCount=0, pendingTasksCount=1),
+     False, False),
+    ("drained", state_change("DRAINING", **IDLE), False, True),
+    ("draining, counts not in the event (AWS's sample)", state_change("DRAINING"), False, True),
+    ("deregistered", state_change("INACTIVE", agent=False), False, True),
+    ("health OK", health_change("OK"), True, False),
+    ("health IMPAIRED", health_change("IMPAIRED", "ecs_container_instance_health_change_agent_connectivity.json"),
+     False, False),
+]
+
+
+@pytest.mark.parametrize("routing", ROUTING, ids=[r[0] for r in ROUTING])
+def test_container_instance_events_wake_only_the_function_they_can_concern(
+    template: dict[str, Any], routing: tuple[str, dict[str, Any], bool, bool]
+) -> None:
+    _, event, launch, terminate = routing
+    for check in (matches, matches_in_simulator):
+        assert check(template, "LaunchContainerInstanceRule", event) == launch
+        assert check(template, "TerminateContainerInstanceRule", event) == terminate
+
+
+def test_documented_health_samples_match_the_launch_rule_only_when_ok(template: dict[str, Any]) -> None:
+    for name, expected in (("ecs_container_instance_health_change.json", True),
+                           ("ecs_container_instance_health_change_agent_connectivity.json", False)):
+        event = copy.deepcopy(sample_event(name))
+        event["detail"]["clusterArn"] = CLUSTER_ARN
+        assert matches(template, "LaunchContainerInstanceRule", event) == expected
+        assert not matches(template, "TerminateContainerInstanceRule", event)
 
 
 @pytest.mark.parametrize("name", UNRELATED_SAMPLES)
@@ -127,7 +195,7 @@ def test_no_pattern_rule_takes_unrelated_events(template: dict[str, Any], name: 
     detail = event.get("detail", {})
     if "clusterArn" in detail:
         detail["clusterArn"] = CLUSTER_ARN  # same cluster, other detail-type
-    for rule in ("LaunchLifecycleRule", "TerminateLifecycleRule", "ContainerInstanceStateRule"):
+    for rule in ("LaunchLifecycleRule", "TerminateLifecycleRule", *ECS_RULES):
         assert not matches(template, rule, event), rule
 
 

@@ -120,8 +120,8 @@ def snapshot() -> dict[str, Any]:
         for lid in functions
     }
     rules = {}
-    for lid in ("LaunchLifecycleRule", "TerminateLifecycleRule", "ContainerInstanceStateRule",
-                "SweepScheduleRule"):  # fmt: skip
+    for lid in ("LaunchLifecycleRule", "TerminateLifecycleRule", "LaunchContainerInstanceRule",
+                "TerminateContainerInstanceRule", "SweepScheduleRule"):  # fmt: skip
         rule = events.describe_rule(Name=physical[lid])
         targets = events.list_targets_by_rule(Rule=physical[lid])["Targets"]
         rules[lid] = {**rule, "TargetArns": sorted(t["Arn"] for t in targets)}
@@ -237,14 +237,16 @@ def test_rules_target_the_functions_with_resolved_patterns(deployment: Deploymen
     launch, terminate = fn_arn["LifecycleLaunchFunction"], fn_arn["LifecycleTerminateFunction"]
     assert rules["LaunchLifecycleRule"]["TargetArns"] == [launch]
     assert rules["TerminateLifecycleRule"]["TargetArns"] == [terminate]
-    assert rules["ContainerInstanceStateRule"]["TargetArns"] == sorted([launch, terminate])
+    assert rules["LaunchContainerInstanceRule"]["TargetArns"] == [launch]
+    assert rules["TerminateContainerInstanceRule"]["TargetArns"] == [terminate]
     assert rules["SweepScheduleRule"]["TargetArns"] == sorted([launch, terminate])
     launch_pattern = json.loads(rules["LaunchLifecycleRule"]["EventPattern"])
     assert launch_pattern["detail"] == {
         "AutoScalingGroupName": [f"{STACK}-ecs"], "LifecycleHookName": [f"{STACK}-launch-hook"]
     }
-    ecs_pattern = json.loads(rules["ContainerInstanceStateRule"]["EventPattern"])
-    assert ecs_pattern["detail"]["clusterArn"] == [deployment.created["outputs"]["ClusterArn"]]
+    for lid in ("LaunchContainerInstanceRule", "TerminateContainerInstanceRule"):
+        ecs_pattern = json.loads(rules[lid]["EventPattern"])
+        assert ecs_pattern["detail"]["clusterArn"] == [deployment.created["outputs"]["ClusterArn"]]
     assert rules["SweepScheduleRule"]["ScheduleExpression"] == "rate(1 minute)"
 
 

@@ -314,12 +314,13 @@ def test_role_name_and_path_follow_iam_syntax(template: dict[str, Any], name: st
 # --- Rules and permissions ------------------------------------------------------------------
 
 
-def test_four_rules_route_to_the_right_functions(template: dict[str, Any]) -> None:
+def test_five_rules_route_to_the_right_functions(template: dict[str, Any]) -> None:
     rules = rule_patterns(template)
     assert {lid: set(rule.targets) for lid, rule in rules.items()} == {
         "LaunchLifecycleRule": {LAUNCH_FN},
         "TerminateLifecycleRule": {TERMINATE_FN},
-        "ContainerInstanceStateRule": {LAUNCH_FN, TERMINATE_FN},
+        "LaunchContainerInstanceRule": {LAUNCH_FN},
+        "TerminateContainerInstanceRule": {TERMINATE_FN},
         "SweepScheduleRule": {LAUNCH_FN, TERMINATE_FN},
     }
     assert rules["SweepScheduleRule"].schedule_expression == "rate(1 minute)"
@@ -385,8 +386,16 @@ def test_role_grants_exactly_what_the_functions_call(resources: dict[str, Any]) 
         "ecs:UpdateContainerInstancesState", "ecs:ListTasks", "ecs:DescribeTasks", "ecs:StopTask",
         "ecs:ListServices", "ecs:DescribeServices", "ec2:DescribeInstances", "ec2:CreateTags",
         "cloudformation:SignalResource", "logs:CreateLogStream", "logs:PutLogEvents",
-        "ecs:DeregisterContainerInstance",
+        "lambda:InvokeFunction", "ecs:DeregisterContainerInstance",
     }  # fmt: skip
+
+
+def test_functions_may_invoke_only_themselves(resources: dict[str, Any]) -> None:
+    """The sweep's fan-out invokes the running function; nothing else may be invoked."""
+    statement = by_action(resources, "lambda:InvokeFunction")
+    assert as_list(statement["Action"]) == ["lambda:InvokeFunction"]
+    assert statement["Resource"] == [{"Fn::GetAtt": ["LifecycleLaunchFunction", "Arn"]},
+                                     {"Fn::GetAtt": ["LifecycleTerminateFunction", "Arn"]}]
 
 
 def by_action(resources: dict[str, Any], action: str) -> dict[str, Any]:

@@ -62,6 +62,13 @@ class FakeWorld:
     deny_signal: bool = False
     calls: Counter[str] = field(default_factory=Counter)
     throttle: dict[str, int] = field(default_factory=dict)  # operation -> failures left
+    warm_pool: set[str] = field(default_factory=set)  # waiting to enter or return to a warm pool
+
+    def lifecycle_state(self, instance_id: str) -> str:
+        hook = self.waiting.get(instance_id)
+        if hook and instance_id in self.warm_pool:
+            return "Warmed:Pending:Wait"
+        return {LAUNCH_HOOK: "Pending:Wait", TERMINATE_HOOK: "Terminating:Wait"}.get(hook or "", "InService")
 
     # ---- building the world --------------------------------------------------------------
     def add_instance(self, instance_id: str, hook: str | None = None, state: str = "running",
@@ -74,7 +81,7 @@ class FakeWorld:
                  health: str | None = None, attributes: tuple[str, ...] = ()) -> str:
         arn = f"arn:aws:ecs:us-east-1:123456789012:container-instance/{CLUSTER}/ci-{instance_id}"
         self.container_instances[arn] = {"ec2": instance_id, "status": status, "agent": agent,
-                                         "health": health, "attributes": attributes}
+                                         "health": health, "attributes": attributes, "registered": self.now}
         return arn
 
     def add_task(self, instance_id: str, group: str, task_id: str, last: str = "RUNNING") -> str:
@@ -110,10 +117,8 @@ class _Fake:
 class FakeAutoScaling(_Fake):
     def describe_auto_scaling_groups(self, AutoScalingGroupNames: list[str]) -> dict[str, Any]:
         self.world.count("DescribeAutoScalingGroups")
-        state = {LAUNCH_HOOK: "Pending:Wait", TERMINATE_HOOK: "Terminating:Wait"}
-        instances = [{"InstanceId": i, "LifecycleState": state[h]} for i, h in self.world.waiting.items()]
-        instances += [{"InstanceId": i, "LifecycleState": "InService"}
-                      for i in self.world.instances if i not in self.world.waiting]
+        instances = [{"InstanceId": i, "LifecycleState": self.world.lifecycle_state(i)}
+                     for i in [*self.world.waiting, *(i for i in self.world.instances if i not in self.world.waiting)]]
         return {"AutoScalingGroups": [{"AutoScalingGroupName": ASG, "Instances": instances}]}
 
     def describe_auto_scaling_instances(self, InstanceIds: list[str]) -> dict[str, Any]:
@@ -121,8 +126,7 @@ class FakeAutoScaling(_Fake):
         found = []
         for instance_id in InstanceIds:
             if instance_id in self.world.instances:
-                hook = self.world.waiting.get(instance_id)
-                state = {LAUNCH_HOOK: "Pending:Wait", TERMINATE_HOOK: "Terminating:Wait"}.get(hook or "", "InService")
+                state = self.world.lifecycle_state(instance_id)
                 found.append({"InstanceId": instance_id, "AutoScalingGroupName": ASG, "LifecycleState": state})
         return {"AutoScalingInstances": found}
 
@@ -148,7 +152,15 @@ class FakeAutoScaling(_Fake):
 
 
 class FakeEc2(_Fake):
-    def describe_instances(self, InstanceIds: list[str]) -> dict[str, Any]:
+    def describe_instances(self, InstanceIds: list[str] | None = None,
+                           Filters: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        if Filters is not None:  # an instance-id filter: unknown ids are absent, never an error
+            self.world.count("DescribeInstances")
+            ids = [i for f in Filters if f["Name"] == "instance-id" for i in f["Values"]]
+            return {"Reservations": [{"Instances": [
+                {"InstanceId": i, "State": {"Name": self.world.instances[i]["state"]}}
+                for i in ids if i in self.world.instances]}]}
+        assert InstanceIds is not None
         self.world.count("DescribeInstances")
         raw = self.world.instances.get(InstanceIds[0])
         if raw is None:
@@ -195,12 +207,19 @@ class FakeEcs(_Fake):
     def get_paginator(self, name: str) -> _Paginator:
         return _Paginator(getattr(self, name))
 
-    def list_container_instances(self, cluster: str, filter: str) -> dict[str, Any]:
+    def list_container_instances(self, cluster: str, filter: str, maxResults: int = 100) -> dict[str, Any]:
         self.world.count("ListContainerInstances")
-        instance_id = filter.split("==")[1].strip()
+        subject, value = (part.strip() for part in filter.split("=="))
+        field_ = {"ec2InstanceId": "ec2", "agentConnected": "agent"}[subject]
+        wanted: object = value == "true" if subject == "agentConnected" else value
         arns = [a for a, c in self.world.container_instances.items()
-                if c["ec2"] == instance_id and c["status"] != "INACTIVE"]
-        return {"containerInstanceArns": arns}
+                if c[field_] == wanted and c["status"] != "INACTIVE"]
+        return {"containerInstanceArns": arns[:maxResults]}
+
+    def deregister_container_instance(self, cluster: str, containerInstance: str, force: bool) -> dict[str, Any]:
+        self.world.count("DeregisterContainerInstance")
+        self.world.container_instances[containerInstance]["status"] = "INACTIVE"
+        return {"containerInstance": {"containerInstanceArn": containerInstance, "status": "INACTIVE"}}
 
     def describe_container_instances(self, cluster: str, containerInstances: list[str],
                                      include: list[str] | None = None) -> dict[str, Any]:
@@ -214,7 +233,8 @@ class FakeEcs(_Fake):
             live = [t for t in self.world.tasks.values() if t.instance == arn and t.desired == "RUNNING"]
             raw: dict[str, Any] = {
                 "containerInstanceArn": arn, "ec2InstanceId": ci["ec2"], "status": ci["status"],
-                "agentConnected": ci["agent"], "runningTasksCount": len([t for t in live if t.last == "RUNNING"]),
+                "agentConnected": ci["agent"], "registeredAt": datetime.fromtimestamp(ci["registered"], UTC),
+                "runningTasksCount": len([t for t in live if t.last == "RUNNING"]),
                 "pendingTasksCount": len([t for t in live if t.last != "RUNNING"]),
                 "attributes": [{"name": a} for a in ci["attributes"]],
             }

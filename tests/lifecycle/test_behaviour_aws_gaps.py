@@ -44,8 +44,7 @@ def test_re_registered_agent_is_drained_under_its_new_arn(world: FakeWorld, conf
     # The agent lost its state and registered again; ECS placed a task on the new container instance.
     world.container_instances[old]["status"] = "INACTIVE"
     new = f"{old}-again"
-    world.container_instances[new] = {"ec2": "i-1", "status": "ACTIVE", "agent": True, "health": None,
-                                      "attributes": ()}
+    world.container_instances[new] = {**world.container_instances[old], "status": "ACTIVE", "agent": True}
     for task in world.tasks.values():
         task.desired = task.last = "STOPPED"
     world.add_task("i-1", "service:api", "a1")

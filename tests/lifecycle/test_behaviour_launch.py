@@ -94,6 +94,7 @@ def test_instance_leaving_a_running_warm_pool_is_not_abandoned_for_its_old_launc
 
 def test_warm_pool_bound_instance_continues_without_ecs(world: FakeWorld, config: Config) -> None:
     world.add_instance("i-1", LAUNCH_HOOK, state="pending")
+    world.warm_pool.add("i-1")
     run(world, config, lifecycle_event("i-1", LAUNCH_HOOK, Origin="EC2", Destination="WarmPool"))
     assert world.completed == [("i-1", LAUNCH_HOOK, "CONTINUE")]
     assert world.signals == []

@@ -204,15 +204,3 @@ def test_refused_stop_task_is_noted_and_retried_without_losing_the_heartbeat(wor
     assert line["notes"] == ["could not stop b1: ThrottlingException"]
     run(world, config, SWEEP)
     assert world.tasks[batch].desired == "STOPPED"
-
-
-def test_sweep_leaves_instances_to_the_next_sweep_when_time_runs_short(world: FakeWorld, config: Config,
-                                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    for n in range(3):
-        world.add_instance(f"i-{n}", TERMINATE_HOOK)  # never registered: each completes at once
-    budget = iter([60_000, 20_000, 14_999])
-    result = handle(GATE, Runtime(config, world.clients(), clock=lambda: world.now), SWEEP, lambda: next(budget))
-    assert result["decisions"] == {"i-0": "continue", "i-1": "continue"}
-    assert "1 instance(s) left for the next sweep: i-2" in last_log(capsys)["reason"]
-    run(world, config, SWEEP)
-    assert [c[0] for c in world.completed] == ["i-0", "i-1", "i-2"]

@@ -88,3 +88,79 @@ def test_scheduled_event_is_a_sweep() -> None:
                                      {"detail-type": "EC2 Instance-launch Lifecycle Action", "detail": {}}])
 def test_unrecognised_payloads_are_ignored(payload: object) -> None:
     assert all(isinstance(t, Ignored) for t in parse_event(payload))
+
+
+def test_health_change_event() -> None:
+    [trigger] = parse_event(sample("ecs_container_instance_health_change.json"))
+    assert isinstance(trigger, InstanceTrigger)
+    assert (trigger.instance_id, trigger.health, trigger.status) == ("i-0abcdef1234567890", "OK", "")
+    [impaired] = parse_event(sample("ecs_container_instance_health_change_agent_connectivity.json"))
+    assert isinstance(impaired, InstanceTrigger) and impaired.health == "IMPAIRED"
+
+
+def test_registered_at_and_counts_are_read_when_the_event_carries_them() -> None:
+    event = sample("ecs_container_instance_state_change.json")
+    event["detail"].update({"registeredAt": "2026-01-01T00:00:00.5Z", "runningTasksCount": 2,
+                            "pendingTasksCount": 1})
+    [trigger] = parse_event(event)
+    assert isinstance(trigger, InstanceTrigger)
+    assert (trigger.registered_at, trigger.tasks) == (1767225600.5, 3)
+
+
+@pytest.mark.parametrize("counts", [
+    {"runningTasksCount": "0", "pendingTasksCount": 0},
+    {"runningTasksCount": True, "pendingTasksCount": 0},
+    {"runningTasksCount": 0.5, "pendingTasksCount": 0},
+    {"runningTasksCount": -1, "pendingTasksCount": 0},
+    {"runningTasksCount": 0},
+])
+def test_unreadable_task_counts_are_unknown_never_zero(counts: dict[str, object]) -> None:
+    event = sample("ecs_container_instance_state_change.json")
+    event["detail"].update(counts)
+    [trigger] = parse_event(event)
+    assert isinstance(trigger, InstanceTrigger) and trigger.tasks is None
+
+
+def test_agent_connected_must_be_the_json_true() -> None:
+    event = sample("ecs_container_instance_state_change.json")
+    event["detail"]["agentConnected"] = "false"
+    [trigger] = parse_event(event)
+    assert isinstance(trigger, InstanceTrigger) and trigger.agent_connected is False
+
+
+HOSTILE: list[object] = [
+    None, 0, "text", [], [{}], {"detail-type": ["EC2 Instance-launch Lifecycle Action"], "detail": {}},
+    {"detail-type": {"a": 1}}, {"detail-type": "EC2 Instance-launch Lifecycle Action", "detail": []},
+    {"detail-type": "EC2 Instance-launch Lifecycle Action",
+     "detail": {"AutoScalingGroupName": ["g"], "LifecycleHookName": "h", "EC2InstanceId": "i-1"}},
+    {"detail-type": "EC2 Instance-launch Lifecycle Action",
+     "detail": {"AutoScalingGroupName": "g", "LifecycleHookName": "h", "EC2InstanceId": "i-" + "f" * 5000}},
+    {"detail-type": "ECS Container Instance State Change", "detail": {"clusterArn": 3, "ec2InstanceId": "i-1"}},
+    {"Records": "x"}, {"Records": [None]}, {"Records": [{"Sns": "text"}]}, {"Records": [{"Sns": {"Message": 5}}]},
+    {"Records": [{"body": "[" * 100_000}]}, {"Records": [{"body": "{\"Type\": 1, \"Message\": " * 50 + "1" + "}" * 50}]},
+    {"LifecycleTransition": ["x"]}, {"ecm-sweep-slice": "i-1"}, {"ecm-sweep-slice": ["i-1", 2]},
+    {"detail-type": "Scheduled Event", "time": {"year": 1}},
+    {"detail-type": "EC2 Instance-terminate Lifecycle Action", "time": "9999-12-31T23:59:59-23:59",
+     "detail": {"AutoScalingGroupName": "g", "LifecycleHookName": "h", "EC2InstanceId": "i-1"}},
+]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_hostile_payloads_never_raise(payload: object) -> None:
+    triggers = parse_event(payload)
+    assert triggers
+    for trigger in triggers:
+        if isinstance(trigger, Ignored):
+            assert len(trigger.reason) < 300
+
+
+def test_one_bad_record_does_not_spoil_the_batch() -> None:
+    good = json.dumps(sample("sqs_asg_lifecycle_notification.json"))
+    records = [{"body": good}, {"body": "not json"}, {"Sns": ["x"]}, 7, {"Sns": {"Message": good}}]
+    triggers = parse_event({"Records": records})
+    assert [type(t).__name__ for t in triggers] == [
+        "LifecycleTrigger", "Ignored", "Ignored", "Ignored", "LifecycleTrigger"]
+
+
+def test_sweep_slice_is_parsed_and_deduplicated() -> None:
+    assert parse_event({"ecm-sweep-slice": ["i-1", "i-2", "i-1"]}) == [SweepTrigger(("i-1", "i-2"))]

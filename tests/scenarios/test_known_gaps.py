@@ -15,8 +15,6 @@ WHY = {
     "drain-after-reregister": "the drain gate trusts the container-instance ARN remembered in "
                               "the tags; after a re-registration it is INACTIVE and the gate "
                               "continues while the live registration still has tasks",
-    "drain-leftover-container-instance": "nothing deregisters the container instances that "
-                                         "terminated instances leave (issue 8 item 3)",
     "launch-registration-failed": "the REGISTRATION_FAILED container instances of abandoned "
                                   "launches stay registered after their instances terminate "
                                   "(issue 8 item 3)",

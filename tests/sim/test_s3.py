@@ -55,3 +55,46 @@ def test_missing_bucket_key_and_duplicate_bucket_fail_like_s3(s3: Any) -> None:
     with pytest.raises(ClientError) as duplicate:
         s3.create_bucket(Bucket="artefacts")
     assert duplicate.value.response["Error"]["Code"] == "BucketAlreadyOwnedByYou"
+
+
+def test_head_bucket_answers_bare_statuses_and_location_follows_the_region(s3: Any) -> None:
+    with pytest.raises(ClientError) as missing:
+        s3.head_bucket(Bucket="nope")
+    assert (missing.value.response["Error"]["Code"],
+            missing.value.response["ResponseMetadata"]["HTTPStatusCode"]) == ("404", 404)
+    s3.create_bucket(Bucket="artefacts")
+    assert s3.head_bucket(Bucket="artefacts")["BucketRegion"] == "us-east-1"
+    assert s3.get_bucket_location(Bucket="artefacts")["LocationConstraint"] is None
+    with pytest.raises(ClientError) as constrained:
+        s3.create_bucket(Bucket="other",
+                         CreateBucketConfiguration={"LocationConstraint": "us-east-1"})
+    assert constrained.value.response["Error"]["Code"] == "InvalidLocationConstraint"
+
+
+def test_a_bucket_of_another_account_is_forbidden_and_a_far_one_is_elsewhere() -> None:
+    account = SimAccount(check_responses=True)
+    services = add_deployment_services(account)
+    s3 = account.client("s3")
+    services.s3.foreign_buckets.add("taken")
+    with pytest.raises(ClientError) as forbidden:
+        s3.head_bucket(Bucket="taken")
+    assert forbidden.value.response["Error"]["Code"] == "403"
+    with pytest.raises(ClientError) as taken:
+        s3.create_bucket(Bucket="taken")
+    assert taken.value.response["Error"]["Code"] == "BucketAlreadyExists"
+    services.s3.add_bucket("far", "eu-west-1")
+    assert s3.get_bucket_location(Bucket="far")["LocationConstraint"] == "eu-west-1"
+    account.close()
+
+
+def test_outside_us_east_1_a_bucket_needs_its_region_as_location_constraint() -> None:
+    account = SimAccount(region="eu-west-1", check_responses=True)
+    add_deployment_services(account)
+    s3 = account.client("s3")
+    with pytest.raises(ClientError) as unconstrained:
+        s3.create_bucket(Bucket="artefacts")
+    assert unconstrained.value.response["Error"]["Code"] == "IllegalLocationConstraintException"
+    s3.create_bucket(Bucket="artefacts",
+                     CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    assert s3.head_bucket(Bucket="artefacts")["BucketRegion"] == "eu-west-1"
+    account.close()

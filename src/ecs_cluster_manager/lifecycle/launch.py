@@ -7,15 +7,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from .config import Config
 from .decide_launch import decide_launch
 from .entry import current_runtime
 from .events import LAUNCHING, InstanceTrigger
 from .observe import observe_launch
-from .runtime import Gate, handle
+from .runtime import CLOCK_SKEW_S, Gate, handle
 
 
-def _relevant(trigger: InstanceTrigger) -> bool:
-    """Only an instance that just became ready (or failed for good) can change the decision."""
+def _relevant(trigger: InstanceTrigger, config: Config, now: float) -> bool:
+    """Only an instance that just became ready (or failed for good) can change the decision.
+
+    Every task start and stop and every agent reconnect of an instance in service also sends a
+    state change event; one registered longer ago than the launch timeout cannot belong to a
+    launch still waiting (that launch would have been abandoned), so it costs no call at all.
+    """
+    if trigger.health is not None:  # a health change event: only a turn to OK can help
+        return config.launch_require_health_ok and trigger.health == "OK"
+    registered = trigger.registered_at
+    if registered is not None and registered < now - config.launch_timeout_s - CLOCK_SKEW_S:
+        return False
     ready = trigger.status == "ACTIVE" and trigger.agent_connected
     return ready or trigger.status == "REGISTRATION_FAILED"
 

@@ -2,27 +2,68 @@
 observe, decide, act, log. Shared by the launch and the terminate function.
 
 Safety rules this module owns:
-- Only instances of our group, in our hook's wait state, are ever acted on. Every trigger is
-  checked against Auto Scaling first (one Describe call), so a late or duplicate event never
-  completes or signals for an action that is no longer waiting.
+- Only instances of our group, in the wait state of our hook, are ever acted on. Every trigger,
+  a lifecycle event included (whatever its Destination), is checked against Auto Scaling first
+  (one Describe call), so a late, duplicate or forged event never completes, signals or drains
+  for an action that is not waiting. Auto Scaling's view decides, never the event's.
+- An event's `time` is a hint, not the start of the wait: a time older than the hook's
+  heartbeat timeout cannot start a wait that Auto Scaling still holds without our heartbeat
+  (and ours are counted elsewhere), so it is dropped and a replayed event cannot time a gate out.
+- ECS events are filtered before any API call (`Gate.relevant`): most are about instances that
+  are in service, and the functions stay idle for them. Every trigger that leads to nothing
+  still leaves one "ignored" log line saying why.
 - An error while handling an event propagates, so Lambda retries the invocation; the sweep logs
-  a failed instance and goes on to the next, since it runs again within a minute anyway.
+  a failed instance and goes on, since it runs again within a minute anyway.
+
+The sweep is bounded per wake-up. The scheduled wake-up makes one DescribeAutoScalingGroups
+call; one waiting instance is handled in place, more are fanned out to asynchronous invocations
+of the same function (at most FAN_OUT Invoke calls per wake-up, a slice of instance ids each;
+a slice is checked against Auto Scaling and only its waiting instances are split again, until a
+slice holds one instance), and at most SWEEP_SHARE instances are taken per
+minute, rotating through the rest on later minutes, so a sweep never bursts a rate-limit bucket
+(unless a full round would then outlast half the heartbeat timeout: heartbeats come first).
+A slice is untrusted input like any other payload: nothing is done for an instance in it before
+Auto Scaling says it waits on our hook.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+import boto3
+from botocore.config import Config as BotoConfig
 
 from .act import ActionContext, apply
 from .aws import Clients, error_code, error_message
 from .config import Config
-from .events import Ignored, InstanceTrigger, LifecycleTrigger, SweepTrigger, Trigger, parse_event
+from .events import (
+    SWEEP_SLICE_KEY,
+    Ignored,
+    InstanceTrigger,
+    LifecycleTrigger,
+    SweepTrigger,
+    Trigger,
+    parse_event,
+    shown,
+)
 from .logs import log_line
 from .model import Decision
 from .observe import Target
+
+WARM_POOL = "WarmPool"
+# Both hooks hold an instance entering (launch) or returning to (terminate) a warm pool in this
+# state (Amazon EC2 Auto Scaling User Guide, "Use lifecycle hooks with a warm pool").
+WARM_POOL_WAIT = "Warmed:Pending:Wait"
+# An event stamped this far in the future is not trusted either (clock skew allowance).
+CLOCK_SKEW_S = 300
+FAN_OUT = 8  # Invoke calls per sweep wake-up, at most
+SWEEP_SHARE = 40  # instances a sweep takes per minute; the rest on the following minutes
+MAX_CHECKED = 50  # instance ids per DescribeAutoScalingInstances call (API limit)
 
 
 class Observation(Protocol):
@@ -38,18 +79,34 @@ class Gate:
     transition: str
     wait_state: str
     hook_of: Callable[[Config], str]
-    relevant: Callable[[InstanceTrigger], bool]  # cheap filter on ECS events before any API call
+    # Cheap filter on ECS events before any API call: (event, config, now) -> worth a look.
+    relevant: Callable[[InstanceTrigger, Config, float], bool]
     observe: Callable[[Clients, Config, Target, float], Any]
     decide: Callable[[Any, Config], Decision]
+    on_sweep: Callable[[Clients, Config, float], None] | None = None  # bounded housekeeping
+
+    @property
+    def wait_states(self) -> tuple[str, str]:
+        return (self.wait_state, WARM_POOL_WAIT)
 
 
 def _now() -> float:
     return time.time()  # looked up per call, so a patched clock (the simulator's) is honoured
 
 
-# Leave this much of the invocation's time unused: a sweep stops taking new instances below it,
-# and the next sweep, a minute later, picks them up.
-SWEEP_RESERVE_MS = 15_000
+def invoke_self(payloads: list[dict[str, Any]]) -> bool:
+    """Queue asynchronous invocations of the running function (the sweep's fan-out).
+
+    False when not running in Lambda (a direct call, a test): the caller then works in place.
+    """
+    name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+    if not name:
+        return False
+    client = boto3.client("lambda", config=BotoConfig(
+        retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=10))
+    for payload in payloads:
+        client.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps(payload).encode())
+    return True
 
 
 @dataclass(frozen=True)
@@ -57,6 +114,7 @@ class Runtime:
     config: Config
     clients: Clients
     clock: Callable[[], float] = _now
+    invoke: Callable[[list[dict[str, Any]]], bool] = field(default=invoke_self)
 
 
 def _cluster_name(value: str) -> str:
@@ -68,12 +126,111 @@ def _ignore(gate: Gate, runtime: Runtime, trigger: str, reason: str) -> None:
               "decision": "ignored", "reason": reason, "trigger": trigger})
 
 
-def _waiting(runtime: Runtime, gate: Gate, instance_id: str) -> bool:
-    found = runtime.clients.autoscaling.describe_auto_scaling_instances(InstanceIds=[instance_id])
-    for item in found.get("AutoScalingInstances", []):
-        return bool(item.get("AutoScalingGroupName") == runtime.config.asg_name
-                    and item.get("LifecycleState") == gate.wait_state)
-    return False
+def _wait_states(runtime: Runtime, instance_ids: Sequence[str]) -> dict[str, str]:
+    """Lifecycle state of each of these instances that belongs to our group (one call, ≤ 50 ids)."""
+    found = runtime.clients.autoscaling.describe_auto_scaling_instances(InstanceIds=list(instance_ids))
+    return {item["InstanceId"]: str(item.get("LifecycleState", ""))
+            for item in found.get("AutoScalingInstances", [])
+            if item.get("AutoScalingGroupName") == runtime.config.asg_name}
+
+
+def _sweep_target(instance_id: str, state: str) -> Target:
+    return Target(instance_id, destination=WARM_POOL if state == WARM_POOL_WAIT else None, from_sweep=True)
+
+
+def _trusted_time(runtime: Runtime, event_time: float | None) -> float | None:
+    if event_time is None:
+        return None
+    now = runtime.clock()
+    if now - runtime.config.heartbeat_timeout_s <= event_time <= now + CLOCK_SKEW_S:
+        return event_time
+    return None
+
+
+def _lifecycle_targets(gate: Gate, runtime: Runtime, trigger: LifecycleTrigger) -> list[Target]:
+    config = runtime.config
+    ours = (trigger.asg_name, trigger.hook_name, trigger.transition) == (
+        config.asg_name, gate.hook_of(config), gate.transition)
+    if not ours:
+        _ignore(gate, runtime, "lifecycle", f"not ours: group {shown(trigger.asg_name)}, "
+                f"hook {shown(trigger.hook_name)}, {trigger.transition}")
+        return []
+    expected = WARM_POOL_WAIT if trigger.destination == WARM_POOL else gate.wait_state
+    state = _wait_states(runtime, [trigger.instance_id]).get(trigger.instance_id)
+    if state != expected:
+        _ignore(gate, runtime, "lifecycle", f"{trigger.instance_id} is {state or 'not in our group'}, "
+                f"not in {expected}")
+        return []
+    return [Target(trigger.instance_id, _trusted_time(runtime, trigger.event_time),
+                   WARM_POOL if state == WARM_POOL_WAIT else trigger.destination)]
+
+
+def _share(waiting: list[tuple[str, str]], now: float, heartbeat_timeout_s: int) -> list[tuple[str, str]]:
+    """This minute's share of the waiting instances: all when few, else a rotating window.
+
+    The window is never so small that a round takes longer than half the heartbeat timeout:
+    every waiting instance must be seen in time for its heartbeat.
+    """
+    rounds = max(1, heartbeat_timeout_s // 120)  # minutes a full round may take
+    size = max(SWEEP_SHARE, -(-len(waiting) // rounds))
+    if len(waiting) <= size:
+        return waiting
+    ordered = sorted(waiting)
+    start = (int(now // 60) * size) % len(ordered)
+    return (ordered[start:] + ordered[:start])[:size]
+
+
+def _fan_out(gate: Gate, runtime: Runtime, instance_ids: list[str], note: str = "") -> bool:
+    """Hand the instances to at most FAN_OUT new invocations; False if that is not possible."""
+    slices = [instance_ids[i::FAN_OUT] for i in range(min(FAN_OUT, len(instance_ids)))]
+    if not runtime.invoke([{SWEEP_SLICE_KEY: part} for part in slices]):
+        return False
+    log_line({"function": gate.name, "asg": runtime.config.asg_name, "hook": gate.hook_of(runtime.config),
+              "decision": "fan-out", "reason": f"{len(instance_ids)} waiting instance(s) handed to "
+              f"{len(slices)} invocation(s){note}", "trigger": "sweep"})
+    return True
+
+
+def _waiting_targets(gate: Gate, runtime: Runtime, instance_ids: Sequence[str]) -> list[Target]:
+    states: dict[str, str] = {}
+    for start in range(0, len(instance_ids), MAX_CHECKED):
+        states.update(_wait_states(runtime, instance_ids[start:start + MAX_CHECKED]))
+    return [_sweep_target(i, states[i]) for i in instance_ids if states.get(i) in gate.wait_states]
+
+
+def _sweep_targets(gate: Gate, runtime: Runtime, trigger: SweepTrigger) -> list[Target]:
+    if trigger.instances:  # a slice from a fan-out: split further, or check and handle its one instance
+        ids = list(trigger.instances)
+        if len(ids) > MAX_CHECKED:  # only a forged slice is this long: split it, it checks itself
+            return [] if _fan_out(gate, runtime, ids) else _waiting_targets(gate, runtime, ids)
+        targets = _waiting_targets(gate, runtime, ids)
+        if len(targets) > 1 and _fan_out(gate, runtime, [t.instance_id for t in targets]):
+            return []
+        if not targets:
+            _ignore(gate, runtime, "sweep", f"{', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}: "
+                    f"not waiting on the {gate.name} hook")
+        return targets
+    groups = runtime.clients.autoscaling.describe_auto_scaling_groups(
+        AutoScalingGroupNames=[runtime.config.asg_name]).get("AutoScalingGroups", [])
+    instances = groups[0].get("Instances", []) if groups else []
+    waiting = [(i["InstanceId"], str(i.get("LifecycleState"))) for i in instances
+               if i.get("LifecycleState") in gate.wait_states]
+    share = _share(waiting, runtime.clock(), runtime.config.heartbeat_timeout_s)
+    later = len(waiting) - len(share)
+    note = f"; {later} more on the following minutes" if later else ""
+    if len(share) > 1 and _fan_out(gate, runtime, [i for i, _ in share], note):
+        return []
+    if not share:
+        _ignore(gate, runtime, "sweep", f"no instance waiting on the {gate.name} hook")
+    return [_sweep_target(i, s) for i, s in share]
+
+
+def _seen(trigger: InstanceTrigger) -> str:
+    if trigger.health is not None:
+        return f"{trigger.instance_id} health {shown(trigger.health)}"
+    tasks = "task count unknown" if trigger.tasks is None else f"{trigger.tasks} task(s)"
+    agent = "agent connected" if trigger.agent_connected else "agent disconnected"
+    return f"{trigger.instance_id} {shown(trigger.status or None)}, {agent}, {tasks}"
 
 
 def _targets(gate: Gate, runtime: Runtime, trigger: Trigger) -> list[Target]:
@@ -82,29 +239,21 @@ def _targets(gate: Gate, runtime: Runtime, trigger: Trigger) -> list[Target]:
         _ignore(gate, runtime, "event", trigger.reason)
         return []
     if isinstance(trigger, SweepTrigger):
-        groups = runtime.clients.autoscaling.describe_auto_scaling_groups(
-            AutoScalingGroupNames=[config.asg_name]).get("AutoScalingGroups", [])
-        instances = groups[0].get("Instances", []) if groups else []
-        return [Target(i["InstanceId"], from_sweep=True) for i in instances
-                if i.get("LifecycleState") == gate.wait_state]
+        return _sweep_targets(gate, runtime, trigger)
     if isinstance(trigger, InstanceTrigger):
         if _cluster_name(trigger.cluster_arn) != _cluster_name(config.cluster):
-            _ignore(gate, runtime, "instance", f"event for another cluster {trigger.cluster_arn}")
+            _ignore(gate, runtime, "instance", f"event for another cluster {shown(trigger.cluster_arn)}")
             return []
-        if not gate.relevant(trigger) or not _waiting(runtime, gate, trigger.instance_id):
-            return []  # the common case for ECS events: not worth a log line
-        return [Target(trigger.instance_id)]
-    assert isinstance(trigger, LifecycleTrigger)
-    ours = (trigger.asg_name, trigger.hook_name, trigger.transition) == (
-        config.asg_name, gate.hook_of(config), gate.transition)
-    if not ours:
-        _ignore(gate, runtime, "lifecycle",
-                f"not ours: group {trigger.asg_name}, hook {trigger.hook_name}, {trigger.transition}")
-        return []
-    if trigger.destination != "WarmPool" and not _waiting(runtime, gate, trigger.instance_id):
-        _ignore(gate, runtime, "lifecycle", f"{trigger.instance_id} is no longer in {gate.wait_state}")
-        return []
-    return [Target(trigger.instance_id, trigger.event_time, trigger.destination)]
+        if not gate.relevant(trigger, config, runtime.clock()):
+            _ignore(gate, runtime, "instance", f"{_seen(trigger)} cannot change a {gate.name} wait")
+            return []  # the common case for ECS events: no call at all
+        state = _wait_states(runtime, [trigger.instance_id]).get(trigger.instance_id)
+        if state not in gate.wait_states:
+            _ignore(gate, runtime, "instance", f"{trigger.instance_id} is {state or 'not in our group'}, "
+                    f"not waiting on the {gate.name} hook")
+            return []
+        return [Target(trigger.instance_id, destination=WARM_POOL if state == WARM_POOL_WAIT else None)]
+    return _lifecycle_targets(gate, runtime, trigger)
 
 
 def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> Decision:
@@ -122,31 +271,21 @@ def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> Deci
     return decision
 
 
-def _out_of_time(gate: Gate, runtime: Runtime, remaining_ms: Callable[[], int] | None,
-                 targets: list[Target], done: int) -> bool:
-    if remaining_ms is None or remaining_ms() >= SWEEP_RESERVE_MS:
-        return False
-    left = [t.instance_id for t in targets[done:]]
-    _ignore(gate, runtime, "sweep", f"invocation nearly out of time: {len(left)} instance(s) left "
-            f"for the next sweep: {', '.join(left[:20])}")
-    return True
+# Sweep housekeeping (the leftover clean-up) runs only with this much of the invocation left.
+HOUSEKEEPING_RESERVE_MS = 15_000
 
 
 def handle(gate: Gate, runtime: Runtime, event: object,
            remaining_ms: Callable[[], int] | None = None) -> dict[str, Any]:
     """Run one wake-up; returns a small summary (useful for direct invocations and tests).
 
-    `remaining_ms` is the Lambda context's get_remaining_time_in_millis: a sweep over many
-    waiting instances stops early rather than being killed by the function timeout midway.
+    `remaining_ms` is the Lambda context's get_remaining_time_in_millis, which bounds retries.
     """
     decisions: dict[str, str] = {}
     runtime.clients.budget.remaining_ms = remaining_ms  # retries never outlast the invocation
     for trigger in parse_event(event):
         kind = type(trigger).__name__.removesuffix("Trigger").lower()
-        targets = _targets(gate, runtime, trigger)
-        for done, target in enumerate(targets):
-            if target.from_sweep and _out_of_time(gate, runtime, remaining_ms, targets, done):
-                break
+        for target in _targets(gate, runtime, trigger):
             try:
                 decisions[target.instance_id] = _process(gate, runtime, target, kind).decision
             except Exception as error:
@@ -157,4 +296,7 @@ def handle(gate: Gate, runtime: Runtime, event: object,
                 if not target.from_sweep:
                     raise
                 decisions[target.instance_id] = "error"
+        if isinstance(trigger, SweepTrigger) and gate.on_sweep is not None and (
+                remaining_ms is None or remaining_ms() >= HOUSEKEEPING_RESERVE_MS):
+            gate.on_sweep(runtime.clients, runtime.config, runtime.clock())
     return {"decisions": decisions}

@@ -7,16 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from .config import Config
 from .decide_terminate import NOTHING_TO_DRAIN, decide_terminate
 from .entry import current_runtime
 from .events import TERMINATING, InstanceTrigger
+from .leftovers import clean_leftovers
 from .observe import observe_terminate
 from .runtime import Gate, handle
 
 
-def _relevant(trigger: InstanceTrigger) -> bool:
-    """Only an instance with no task left that wants to run, or one that left ECS, can be done."""
-    drained = trigger.status == "DRAINING" and not trigger.tasks  # unknown counts: look anyway
+def _relevant(trigger: InstanceTrigger, config: Config, now: float) -> bool:
+    """Only an instance with no task left that wants to run, or one that left ECS, can be done.
+
+    Health changes never finish a drain. Unknown task counts (an event without them): look anyway.
+    """
+    if trigger.health is not None:
+        return False
+    drained = trigger.status == "DRAINING" and not trigger.tasks
     return drained or trigger.status in NOTHING_TO_DRAIN
 
 
@@ -28,6 +35,7 @@ GATE = Gate(
     relevant=_relevant,
     observe=observe_terminate,
     decide=decide_terminate,
+    on_sweep=clean_leftovers,  # container instances ECS left behind when their instance terminated
 )
 
 

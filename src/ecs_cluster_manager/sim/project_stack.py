@@ -62,8 +62,12 @@ class ProjectStack:
                 uploaded[built.path.name] = built.sha256
         return uploaded
 
-    def publish_ami(self, image_id: str, *, agent_never_connects: bool = False) -> None:
-        """Put an AMI id in the SSM parameter; optionally one whose ECS agent never joins."""
+    def publish_ami(self, image_id: str, *, agent_never_connects: bool = False,
+                    architecture: str = "x86_64") -> None:
+        """Put an AMI id in the SSM parameter (and the image in EC2's catalogue, unless known);
+        optionally one whose ECS agent never joins."""
+        if image_id not in self.services.catalogue.images:
+            self.services.catalogue.add_image(image_id, architecture=architecture)
         if agent_never_connects:
             self.ecs.set_agent_behaviour(AgentBehaviour(fault=AgentFault.NEVER_REGISTERS),
                                          image_id=image_id)

@@ -22,7 +22,9 @@ class ResponseShapeError(AssertionError):
 def response_problems(model: OperationModel, parsed: dict[str, Any]) -> str | None:
     """The validator's report for `parsed` (without ResponseMetadata), or None if it fits."""
     shape = model.output_shape
-    body = {key: value for key, value in parsed.items() if key != "ResponseMetadata"}
+    # botocore's own parsers leave some members None (S3 GetBucketLocation in us-east-1).
+    body = {key: value for key, value in parsed.items()
+            if key != "ResponseMetadata" and value is not None}
     if shape is None:
         return None if not body else f"{model.name} has no output but returned {sorted(body)}"
     report = _VALIDATOR.validate(body, shape)

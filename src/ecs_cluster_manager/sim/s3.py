@@ -6,7 +6,16 @@ an object's ETag is the quoted MD5 of its bytes (single-part upload, no SSE-KMS,
 in the API reference, https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html), a
 PutObject to an existing key replaces it, and GetObject returns a streaming body. Error codes
 follow "Error responses" (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
-Versioning, ACLs, multipart upload and storage classes are not modelled.
+
+HEAD requests have no response body, so HeadBucket and HeadObject fail with the bare HTTP
+status as botocore reports it (code "404" / "403", API_HeadBucket.html: "If the bucket does not
+exist or you do not have permission to access it, the HEAD request returns a generic 400 Bad
+Request, 403 Forbidden or 404 Not Found code"); a bucket name that exists in another account
+(`foreign_buckets`) answers 403 and cannot be created (BucketAlreadyExists: the namespace is
+global). Buckets live in a Region (API_CreateBucket.html: outside us-east-1 a
+`LocationConstraint` naming the Region is required; in us-east-1 none may be given) and
+GetBucketLocation answers None for us-east-1, as botocore parses it. Versioning, ACLs, multipart
+upload and storage classes are not modelled.
 """
 
 from __future__ import annotations
@@ -50,6 +59,7 @@ class StoredObject:
 class Bucket:
     name: str
     created: float
+    region: str = "us-east-1"
     objects: dict[str, StoredObject] = field(default_factory=dict)
 
 
@@ -72,15 +82,23 @@ class S3Backend(Backend):
         self.clock = clock
         self.region = region
         self.buckets: dict[str, Bucket] = {}
+        self.foreign_buckets: set[str] = set()  # names other accounts own
 
     # -- the Python API (for tests and the demo) ------------------------------------------
 
     def object_bytes(self, bucket: str, key: str) -> bytes:
         return self._object(bucket, key).data
 
+    def add_bucket(self, name: str, region: str) -> Bucket:
+        """A bucket of this account in any Region (the API only creates them in its own)."""
+        self.buckets[name] = Bucket(name, self.clock.now(), region)
+        return self.buckets[name]
+
     def _bucket(self, name: str) -> Bucket:
         bucket = self.buckets.get(name)
         if bucket is None:
+            if name in self.foreign_buckets:
+                raise AwsError("AccessDenied", "Access Denied", 403)
             raise AwsError("NoSuchBucket", "The specified bucket does not exist", 404)
         return bucket
 
@@ -98,12 +116,35 @@ class S3Backend(Backend):
             raise AwsError("BucketAlreadyOwnedByYou",
                            "Your previous request to create the named bucket succeeded and you "
                            "already own it.", 409)
-        self.buckets[name] = Bucket(name, self.clock.now())
+        if name in self.foreign_buckets:
+            raise AwsError("BucketAlreadyExists",
+                           "The requested bucket name is not available. The bucket namespace "
+                           "is shared by all users of the system. Please select a different "
+                           "name and try again.", 409)
+        constraint = params.get("CreateBucketConfiguration", {}).get("LocationConstraint")
+        if self.region == "us-east-1" and constraint is not None:
+            raise AwsError("InvalidLocationConstraint",
+                           "The specified location-constraint is not valid")
+        if self.region not in ("us-east-1", constraint):
+            raise AwsError("IllegalLocationConstraintException",
+                           "The unspecified location constraint is incompatible for the "
+                           "region specific endpoint this request was sent to."
+                           if constraint is None else
+                           f"The {constraint} location constraint is incompatible for the "
+                           "region specific endpoint this request was sent to.")
+        self.add_bucket(name, self.region)
         return {"Location": f"/{name}"}
 
     def HeadBucket(self, params: Params) -> Response:
-        self._bucket(params["Bucket"])
-        return {}
+        try:
+            bucket = self._bucket(params["Bucket"])
+        except AwsError as error:
+            raise _bare_status(error) from None
+        return {"BucketRegion": bucket.region}
+
+    def GetBucketLocation(self, params: Params) -> Response:
+        region = self._bucket(params["Bucket"]).region
+        return {"LocationConstraint": None if region == "us-east-1" else region}
 
     def ListBuckets(self, params: Params) -> Response:
         return {"Buckets": [
@@ -124,8 +165,7 @@ class S3Backend(Backend):
         try:
             return self._object(params["Bucket"], params["Key"]).head()
         except AwsError as error:
-            # HEAD responses have no body, so S3 reports only the status ("404 Not Found").
-            raise AwsError("404", "Not Found", error.http_status) from None
+            raise _bare_status(error) from None
 
     def GetObject(self, params: Params) -> Response:
         stored = self._object(params["Bucket"], params["Key"])
@@ -162,3 +202,9 @@ def _listing(stored: StoredObject) -> dict[str, Any]:
 
 def _bad_token() -> AwsError:
     return AwsError("InvalidArgument", "The continuation token provided is incorrect")
+
+
+def _bare_status(error: AwsError) -> AwsError:
+    """A HEAD response has no body: botocore reports only the status ("404", "Not Found")."""
+    reason = {403: "Forbidden", 404: "Not Found"}.get(error.http_status, "Bad Request")
+    return AwsError(str(error.http_status), reason, error.http_status)

@@ -63,3 +63,28 @@ def test_delete_removes_the_resources_it_created(deployed: ProjectStack) -> None
     with pytest.raises(ClientError) as error:
         deployed.cloudformation.describe_stacks(StackName=deployed.stack_name)
     assert "does not exist" in error.value.response["Error"]["Message"]
+
+
+def test_list_stacks_shows_deleted_ones_and_filters_by_status(deployed: ProjectStack) -> None:
+    cfn = deployed.cloudformation
+    deployed.cloudformation.delete_stack(StackName=deployed.stack_name)
+    assert deployed.wait() == "DELETE_COMPLETE"
+    summaries = cfn.list_stacks()["StackSummaries"]
+    assert [(s["StackName"], s["StackStatus"]) for s in summaries] == [
+        (deployed.stack_name, "DELETE_COMPLETE")]
+    assert "DeletionTime" in summaries[0]
+    assert cfn.list_stacks(StackStatusFilter=["CREATE_COMPLETE"])["StackSummaries"] == []
+
+
+def test_validate_template_reports_parameters_and_the_iam_capability(stack: ProjectStack) -> None:
+    body = default_template_path().read_text(encoding="utf-8")
+    validated = stack.cloudformation.validate_template(TemplateBody=body)
+    assert validated["Capabilities"] == ["CAPABILITY_IAM"]
+    assert "AWS::IAM::Role" in validated["CapabilitiesReason"]
+    keys = {p["ParameterKey"]: p for p in validated["Parameters"]}
+    assert set(keys) >= {p["ParameterKey"] for p in stack.parameters}
+    assert keys["EcsAmiParameterKey"]["DefaultValue"] == "/ami/ecs/latest"
+    assert keys["EcsAmiParameterKey"]["NoEcho"] is False
+    with pytest.raises(ClientError) as error:
+        stack.cloudformation.validate_template(TemplateBody="{}")
+    assert error.value.response["Error"]["Code"] == "ValidationError"

@@ -107,3 +107,17 @@ def test_a_leftover_container_instance_fails_delete_cluster_until_deregistered(
     assert err.value.response["Error"]["Code"] == "ClusterContainsContainerInstancesException"
     ecs.deregister_container_instance(cluster="prod", containerInstance=leftover, force=True)
     assert ecs.delete_cluster(cluster="prod")["cluster"]["status"] == "INACTIVE"
+
+
+def test_health_details_pass_botocore_validation(account: SimAccount) -> None:
+    a, _ = _two_instances(account)
+    _ecs(account).set_agent_connectivity_threshold(60)
+    _ecs(account).disconnect_agent(a)
+    account.clock.run_for(61)
+    ecs = account.client("ecs")
+    arns = ecs.list_container_instances(cluster="prod")["containerInstanceArns"]
+    described = ecs.describe_container_instances(
+        cluster="prod", containerInstances=arns, include=["CONTAINER_INSTANCE_HEALTH"])
+    overall = {ci["ec2InstanceId"]: ci["healthStatus"]["overallStatus"]
+               for ci in described["containerInstances"]}
+    assert overall[a] == "IMPAIRED" and set(overall.values()) == {"IMPAIRED", "OK"}

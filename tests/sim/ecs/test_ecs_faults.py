@@ -166,3 +166,26 @@ def test_actions_record_who_called(cluster: World) -> None:
                  containerInstance=cluster.ci_arn(b), force=True)
     assert (cluster.ecs.actions()[-1].operation, cluster.ecs.actions()[-1].caller) == (
         "DeregisterContainerInstance", "ecs-dev-drain")
+
+
+def test_an_agent_disconnected_past_the_threshold_makes_the_instance_impaired(
+        cluster: World) -> None:
+    cluster.ecs.set_agent_connectivity_threshold(300)
+    a, b, _ = cluster.ec2.instances
+    cluster.ecs.disconnect_agent(a, 200)  # back before the threshold: never impaired
+    cluster.ecs.disconnect_agent(b, 900)
+    cluster.clock.advance(301)
+    health = _health(cluster, b)
+    assert health["overallStatus"] == "IMPAIRED"
+    assert {(d["type"], d["status"]) for d in health["details"]} == {
+        ("CONTAINER_RUNTIME", "INSUFFICIENT_DATA"), ("AGENT_CONNECTIVITY", "IMPAIRED")}
+    cluster.clock.advance(600)
+    assert _health(cluster, b)["overallStatus"] == "OK"
+    by_instance: dict[str, list[str]] = {}
+    for d in _health_events(cluster):
+        by_instance.setdefault(d["ec2InstanceId"], []).append(d["overallStatus"])
+    assert by_instance == {a: ["INSUFFICIENT_DATA", "OK"],
+                           b: ["INSUFFICIENT_DATA", "IMPAIRED", "OK"]}
+    impaired = [d for d in _health_events(cluster) if d["overallStatus"] == "IMPAIRED"]
+    assert {c["type"] for c in impaired[0]["healthChecks"]} == {"CONTAINER_RUNTIME",
+                                                                "AGENT_CONNECTIVITY"}

@@ -19,6 +19,7 @@ class EcsMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.w = World()
+        self.w.ecs.set_agent_connectivity_threshold(60)
         self.w.call("CreateCluster", clusterName="prod")
         self.w.register_web(cpu=512, memory=1024)
         self.w.register_web(family="agent", cpu=64, memory=64)
@@ -119,8 +120,10 @@ class EcsMachine(RuleBasedStateMachine):
                 assert on == [] and not ci.agent_connected
             else:
                 assert ci.status in ("ACTIVE", "DRAINING")
-                if not ci.agent_connected:  # disconnected: nothing is placed on it
-                    assert ci.overall_health == "INSUFFICIENT_DATA"
+                if not ci.agent_connected:  # no runtime data; impaired past the threshold
+                    assert ci.overall_health in ("INSUFFICIENT_DATA", "IMPAIRED")
+                else:
+                    assert ci.connectivity_impaired_since is None
 
     @invariant()
     def service_tallies_match(self) -> None:

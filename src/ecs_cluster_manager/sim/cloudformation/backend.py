@@ -1,5 +1,6 @@
 """Simulated AWS CloudFormation: the API (CreateStack, UpdateStack, Describe*, SignalResource,
-CancelUpdateStack, DeleteStack, change sets) over stacks deployed into the simulated account.
+CancelUpdateStack, DeleteStack, change sets, ListStacks, ValidateTemplate) over stacks deployed
+into the simulated account.
 
 Operations follow the CloudFormation API Reference pages of the same names
 (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Operations.html). Stack
@@ -26,6 +27,11 @@ from ecs_cluster_manager.sim.cloudformation.parameters import (
 )
 from ecs_cluster_manager.sim.cloudformation.process import Process
 from ecs_cluster_manager.sim.cloudformation.rules import check_rules
+from ecs_cluster_manager.sim.cloudformation.summaries import (
+    list_stacks,
+    required_capability,
+    validate_template,
+)
 from ecs_cluster_manager.sim.errors import AwsError
 from ecs_cluster_manager.template import _CfnLoader
 
@@ -132,7 +138,7 @@ class CloudFormationBackend(Backend):
         raise _invalid("Either Template URL or Template Body must be specified.")
 
     def parameters_from(self, template: dict[str, Any], params: Params,
-                    previous: ResolvedParameters | None) -> ResolvedParameters:
+                        previous: ResolvedParameters | None) -> ResolvedParameters:
         ssm = self.account.backends["ssm"]
         resolved = resolve_parameters(template, params.get("Parameters", []), previous,
                                       lambda name: ssm.handle("GetParameter", {"Name": name})
@@ -151,10 +157,8 @@ class CloudFormationBackend(Backend):
 
     @staticmethod
     def check_capabilities(template: dict[str, Any], capabilities: list[str]) -> None:
-        iam = [r for r in template["Resources"].values() if r["Type"].startswith("AWS::IAM::")]
-        named = any("RoleName" in r.get("Properties", {}) for r in iam)
-        needed = "CAPABILITY_NAMED_IAM" if named else "CAPABILITY_IAM"
-        if iam and needed not in capabilities and "CAPABILITY_NAMED_IAM" not in capabilities:
+        needed = required_capability(template)
+        if needed and needed not in capabilities and "CAPABILITY_NAMED_IAM" not in capabilities:
             raise AwsError("InsufficientCapabilitiesException",
                            f"Requires capabilities : [{needed}]")
 
@@ -274,6 +278,12 @@ class CloudFormationBackend(Backend):
                                maximum=100, bad_token=lambda: _invalid("Invalid NextToken"))
         response: Response = {"StackResourceSummaries": list(page)}
         return with_next_token(response, token)
+
+    def ListStacks(self, params: Params) -> Response:
+        return list_stacks(list(self.stacks.values()), params)
+
+    def ValidateTemplate(self, params: Params) -> Response:
+        return validate_template(self.template_from(params, None))
 
     def GetTemplate(self, params: Params) -> Response:
         return {"TemplateBody": json.dumps(self.stack(params["StackName"]).template)}

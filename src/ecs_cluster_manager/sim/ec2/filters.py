@@ -28,6 +28,11 @@ def _matches(actual: Iterable[str], wanted: list[str]) -> bool:
     return False
 
 
+def value_matches(actual: Iterable[str], wanted: list[str]) -> bool:
+    """One filter: does any of a resource's values match any wanted value (with wildcards)?"""
+    return _matches(actual, wanted)
+
+
 _INSTANCE_FIELDS: dict[str, Callable[[Instance], list[str]]] = {
     "instance-id": lambda i: [i.instance_id],
     "instance-state-name": lambda i: [i.state],

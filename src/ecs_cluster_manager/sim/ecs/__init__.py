@@ -8,6 +8,7 @@ Wiring (the core does this): `EcsBackend(clock, region, account_id, emit_event, 
 Scenario controls (the fault API, listed in docs/simulator.md "ECS fault API"):
 `set_agent_behaviour(AgentBehaviour(...), image_id=... | instance_id=...)`,
 `disconnect_agent`, `reconnect_agent`, `reregister_agent`, `set_runtime_health`,
+`set_agent_connectivity_threshold`,
 `keep_container_instances_on_termination`, `set_task_lifetime`, `set_default_cluster`,
 `set_service_stop_profile` or the service tags `sim:deregistration-delay` /
 `sim:stop-timeout`; `EcsTimings` for the transitional states.
@@ -19,8 +20,7 @@ Harness reads: `container_instance_for(ec2_id)`, `container_instances_of(ec2_id)
 Not modelled: capacity providers and managed draining/termination protection, Fargate,
 awsvpc/ENIs and ports, placement constraints, load balancers beyond their deregistration
 delay, task health checks and circuit breakers, attributes APIs, tags APIs, task sets, the
-periodic re-sending of SERVICE_STEADY_STATE, agent updates, and the agent-connectivity health
-check (its threshold is not documented).
+periodic re-sending of SERVICE_STEADY_STATE and agent updates.
 """
 
 from __future__ import annotations

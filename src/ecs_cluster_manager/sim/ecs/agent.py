@@ -15,7 +15,10 @@ Health: the agent's container runtime check reports OK, IMPAIRED, INITIALIZING o
 INSUFFICIENT_DATA (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-health.html);
 a change of the overall status sends ECS Container Instance Health Change
 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_health_events.html).
-How long a new instance reports INITIALIZING is not documented: 0 s by default, settable.
+How long a new instance reports INITIALIZING is not documented: 0 s by default, settable. "When
+a container instance remains disconnected beyond a threshold, Amazon ECS marks the instance as
+impaired" (AGENT_CONNECTIVITY); the threshold is not documented, so this check is off unless
+`EcsState.connectivity_threshold_s` is set.
 
 Re-registration: an agent that lost its state (or whose instance was deregistered with force
 and restarted) registers the same EC2 instance again under a new container-instance ARN; the
@@ -43,6 +46,7 @@ from enum import Enum
 from typing import Any
 
 from . import container_instances, events, tasks, warm_pools
+from .model import ContainerInstance
 from .state import EcsState
 
 
@@ -205,7 +209,17 @@ class Agents:
         self.state.on_instance_changed(ci)
         if not math.isinf(for_seconds):
             self.state.later(for_seconds, lambda: self.reconnect(ec2_id))
+        since = ci.disconnected_at = self.state.now()
+        threshold = self.state.connectivity_threshold_s
+        if threshold is not None:
+            self.state.later(threshold, lambda: self._connectivity_lost(ci, since))
         return True
+
+    def _connectivity_lost(self, ci: ContainerInstance, since: float) -> None:
+        """Still the same disconnection (no reconnection since): the check turns IMPAIRED."""
+        if ci.disconnected_at == since and not ci.agent_connected and ci.status != "INACTIVE":
+            ci.connectivity_impaired_since = self.state.now()
+            events.health_changed(self.state, ci)
 
     def _hold_unregistered(self, ec2_id: str, for_seconds: float) -> bool:
         until = self.state.now() + for_seconds
@@ -227,6 +241,7 @@ class Agents:
         if self.state.ec2.instance_state(ec2_id) != "running":
             return False
         ci.agent_connected = True
+        ci.disconnected_at = ci.connectivity_impaired_since = None
         events.container_instance_changed(self.state, ci)
         tasks.resume_parked(self.state, ci)
         self.state.on_instance_changed(ci)

@@ -153,6 +153,12 @@ class EcsBackend:
         with self.state.lock:
             return self.agents.set_runtime_health(instance_id, status, reason)
 
+    def set_agent_connectivity_threshold(self, seconds: float | None) -> None:
+        """An agent disconnected for `seconds` makes the instance's AGENT_CONNECTIVITY check
+        IMPAIRED (overall IMPAIRED, with its Health Change event) until it reconnects; None
+        (the default, AWS does not document the threshold) leaves the check out."""
+        self.state.connectivity_threshold_s = seconds
+
     def keep_container_instances_on_termination(self, keep: bool = True) -> None:
         """The harsher reading of termination: no terminated instance is deregistered by ECS,
         even one whose agent was connected (by default only those are)."""

@@ -85,22 +85,25 @@ def health_changed(state: EcsState, ci: ContainerInstance) -> None:
     previous, ci.reported_health = ci.reported_health, overall
     if previous is None or previous == overall:
         return
-    check = {
-        "type": "CONTAINER_RUNTIME",
-        "status": overall,
-        "lastStatusChange": state.now_dt().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "lastUpdated": state.now_dt().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "statusReason": ci.runtime_health_reason if overall == ci.runtime_health else None,
-    }
+    now = state.now_dt().strftime("%Y-%m-%dT%H:%M:%SZ")
+    checks = [
+        {"type": check.type, "status": check.status, "lastStatusChange": _second(check.changed_at),
+         "lastUpdated": now, "statusReason": check.reason}
+        for check in ci.health_checks()
+    ]
     detail = {
         "clusterArn": state.arn(f"cluster/{ci.cluster}"),
         "containerInstanceArn": ci.arn,
         "capacityProviderName": None,
         "ec2InstanceId": ci.ec2_instance_id,
         "overallStatus": overall,
-        "healthChecks": [check],
+        "healthChecks": checks,
     }
     state.emit_event(_envelope(state, "ECS Container Instance Health Change", ci.arn, detail))
+
+
+def _second(t: float) -> str:
+    return serialize.as_datetime(t).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def task_changed(state: EcsState, task: Task) -> None:

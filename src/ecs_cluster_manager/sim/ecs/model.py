@@ -54,6 +54,19 @@ class TaskDefinition:
     status: str = "ACTIVE"
 
 
+HEALTH_SEVERITY = ("IMPAIRED", "INSUFFICIENT_DATA", "INITIALIZING", "OK")
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """One InstanceHealthCheckResult."""
+
+    type: str  # CONTAINER_RUNTIME | AGENT_CONNECTIVITY
+    status: str
+    reason: str | None
+    changed_at: float
+
+
 @dataclass
 class ContainerInstance:
     id: str
@@ -73,6 +86,9 @@ class ContainerInstance:
     runtime_health_changed_at: float = 0.0
     # The overall health last reported, so a Health Change event goes out only on a change.
     reported_health: str | None = None
+    disconnected_at: float | None = None  # when the agent last lost its connection
+    # Set once the agent has stayed disconnected past the connectivity threshold.
+    connectivity_impaired_since: float | None = None
     version: int = 1
     used_cpu: int = 0
     used_memory: int = 0
@@ -85,15 +101,27 @@ class ContainerInstance:
     def can_place(self) -> bool:
         return self.status == "ACTIVE" and self.agent_connected
 
+    def health_checks(self) -> list[HealthCheck]:
+        """The checks behind healthStatus (container-instance-health.html): the container
+        runtime, whose data is missing (INSUFFICIENT_DATA: "Data for one or more health checks
+        is unavailable") after a failed registration or while the agent is disconnected, and,
+        once an agent stays disconnected past the threshold, AGENT_CONNECTIVITY IMPAIRED
+        (ecs_container_instance_health_events.html)."""
+        runtime = self.runtime_health
+        if self.status == "REGISTRATION_FAILED" or not self.agent_connected:
+            runtime = "INSUFFICIENT_DATA"
+        checks = [HealthCheck("CONTAINER_RUNTIME", runtime,
+                              self.runtime_health_reason if runtime == self.runtime_health else None,
+                              self.runtime_health_changed_at or self.registered_at)]
+        if self.connectivity_impaired_since is not None:
+            checks.append(HealthCheck("AGENT_CONNECTIVITY", "IMPAIRED", "Agent disconnected",
+                                      self.connectivity_impaired_since))
+        return checks
+
     @property
     def overall_health(self) -> str:
-        """healthStatus.overallStatus: the container runtime check, the only one on EC2
-        (container-instance-health.html). A registration that failed or an agent that is not
-        connected reports no data (INSUFFICIENT_DATA: "Data for one or more health checks is
-        unavailable")."""
-        if self.status == "REGISTRATION_FAILED" or not self.agent_connected:
-            return "INSUFFICIENT_DATA"
-        return self.runtime_health
+        """The most severe check wins: IMPAIRED, INSUFFICIENT_DATA, INITIALIZING, OK."""
+        return min((c.status for c in self.health_checks()), key=HEALTH_SEVERITY.index)
 
     def fits(self, cpu: int, memory: int) -> bool:
         return (

@@ -81,15 +81,18 @@ def container_instance(
 def _health(ci: ContainerInstance) -> dict[str, Any]:
     """CONTAINER_INSTANCE_HEALTH
     (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-health.html)."""
-    check: dict[str, Any] = {
-        "type": "CONTAINER_RUNTIME",
-        "status": ci.overall_health,
-        "lastUpdated": as_datetime(ci.updated_at or ci.registered_at),
-        "lastStatusChange": as_datetime(ci.runtime_health_changed_at or ci.registered_at),
-    }
-    if ci.runtime_health_reason and ci.overall_health == ci.runtime_health:
-        check["statusReason"] = ci.runtime_health_reason
-    return {"overallStatus": ci.overall_health, "details": [check]}
+    details = []
+    for check in ci.health_checks():
+        detail: dict[str, Any] = {
+            "type": check.type,
+            "status": check.status,
+            "lastUpdated": as_datetime(ci.updated_at or ci.registered_at),
+            "lastStatusChange": as_datetime(check.changed_at),
+        }
+        if check.reason:
+            detail["statusReason"] = check.reason
+        details.append(detail)
+    return {"overallStatus": ci.overall_health, "details": details}
 
 
 def _optional_times(task: Task, stamp: Stamp) -> dict[str, Any]:

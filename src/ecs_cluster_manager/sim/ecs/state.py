@@ -83,6 +83,8 @@ class EcsState:
         self.deregister_on_termination = True
         # Standalone tasks of these families exit this many seconds after they start RUNNING.
         self.task_lifetimes: dict[str, float] = {}
+        # An agent disconnected this long makes AGENT_CONNECTIVITY IMPAIRED (None: not checked).
+        self.connectivity_threshold_s: float | None = None
         # Hooks the backend wires up (kept as attributes to avoid import cycles).
         self.on_service_task_changed: Callable[[Task], None] = lambda task: None
         self.on_instance_changed: Callable[[ContainerInstance], None] = lambda ci: None

@@ -15,7 +15,7 @@ import io
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import boto3
 from botocore.response import StreamingBody
@@ -30,6 +30,13 @@ from ecs_cluster_manager.sim.lambda_.runtime import Invocation, run_to_completio
 from ecs_cluster_manager.sim.metrics import Metrics, WakeUp
 
 RETRY_DELAYS_S = (60.0, 120.0)
+
+
+class InvocationListener(Protocol):
+    """Told when an invocation is about to start and once it has finished (CloudWatch Logs)."""
+
+    def started(self, invocation: Invocation) -> None: ...
+    def finished(self, invocation: Invocation) -> None: ...
 
 
 class LambdaBackend(Backend):
@@ -52,6 +59,7 @@ class LambdaBackend(Backend):
         self.discarded: list[tuple[str, Any, str]] = []  # (function, event, last error)
         self.failures: list[Invocation] = []
         self.logs: list[tuple[str, str, str]] = []  # (function, request id, printed text)
+        self.listeners: list[InvocationListener] = []
 
     # -- the Python API -------------------------------------------------------------------
 
@@ -115,12 +123,17 @@ class LambdaBackend(Backend):
                     on_done: Callable[[Invocation], None] | None = None) -> Invocation:
         wake = WakeUp(function.name, request_id, attempt, self.clock.now(), function.memory_mb)
         self.metrics.wakeups.append(wake)
-        return Invocation(function, event, wake, self.clock, session=self.session(),
-                          region=self.region, stack=self.stack,
-                          crash=self.faults.crash_point(function.name), faults=self.faults,
-                          on_done=on_done)
+        invocation = Invocation(function, event, wake, self.clock, session=self.session(),
+                                region=self.region, stack=self.stack,
+                                crash=self.faults.crash_point(function.name),
+                                faults=self.faults, on_done=on_done)
+        for listener in self.listeners:
+            listener.started(invocation)
+        return invocation
 
     def _keep_log(self, invocation: Invocation) -> None:
+        for listener in self.listeners:
+            listener.finished(invocation)
         text = invocation.log.getvalue()
         if invocation.traceback:
             text += invocation.traceback
@@ -154,6 +167,7 @@ class LambdaBackend(Backend):
             zip_bytes=code["ZipFile"], role=params["Role"],
             runtime=params.get("Runtime", "python3.12"))
         function.description = params.get("Description", "")
+        function.log_group = params.get("LoggingConfig", {}).get("LogGroup", "")
         return function.configuration()
 
     def GetFunction(self, params: Params) -> Response:
@@ -178,6 +192,8 @@ class LambdaBackend(Backend):
         function.handler = params.get("Handler", function.handler)
         if "Environment" in params:
             function.environment = dict(params["Environment"].get("Variables", {}))
+        if "LoggingConfig" in params:
+            function.log_group = params["LoggingConfig"].get("LogGroup", "")
         function.last_modified = self._timestamp()
         function.reset_code()
         return function.configuration()

@@ -41,6 +41,7 @@ class Function:
     zip_bytes: bytes | None = None
     isolated: bool = False  # import a private copy of the handler's package, as a new sandbox
     last_modified: str = ""
+    log_group: str = ""  # LoggingConfig.LogGroup; empty: /aws/lambda/<name>
     _loaded: Handler | None = None
     _code_dir: str | None = None
 
@@ -55,6 +56,8 @@ class Function:
         }
         if self.environment:
             config["Environment"] = {"Variables": dict(self.environment)}
+        config["LoggingConfig"] = {"LogFormat": "Text",
+                                   "LogGroup": self.log_group or f"/aws/lambda/{self.name}"}
         return config
 
     def reset_code(self) -> None:

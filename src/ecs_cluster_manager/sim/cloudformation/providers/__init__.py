@@ -1,4 +1,4 @@
-"""Resource providers by resource type; any other type is recorded only (not modelled)."""
+"""Resource providers by resource type; any other type (IAM) is recorded only (not modelled)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ecs_cluster_manager.sim.cloudformation.providers.simple import (
     LambdaFunction,
     LambdaPermission,
     LaunchTemplate,
+    LogGroup,
 )
 
 PROVIDERS: dict[str, Provider] = {
@@ -25,6 +26,7 @@ PROVIDERS: dict[str, Provider] = {
     "AWS::Lambda::Function": LambdaFunction(),
     "AWS::Lambda::Permission": LambdaPermission(),
     "AWS::Events::Rule": EventsRule(),
+    "AWS::Logs::LogGroup": LogGroup(),
     "AWS::IAM::Policy": IamPolicy(),
 }
 _RECORD_ONLY = RecordOnly()

@@ -3,7 +3,7 @@
 Each follows its type's page in the CloudFormation Template Reference for what Ref and GetAtt
 return (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html,
 aws-resource-ec2-launchtemplate.html, aws-resource-lambda-function.html,
-aws-resource-lambda-permission.html, aws-resource-events-rule.html).
+aws-resource-lambda-permission.html, aws-resource-events-rule.html, aws-resource-logs-loggroup.html).
 """
 
 from __future__ import annotations
@@ -90,6 +90,8 @@ class LambdaFunction(Provider):
         if "Environment" in props:
             settings["Environment"] = {"Variables": {
                 k: str(v) for k, v in props["Environment"].get("Variables", {}).items()}}
+        if "LoggingConfig" in props:
+            settings["LoggingConfig"] = dict(props["LoggingConfig"])
         return settings
 
     def _code(self, ctx: Context, code: dict[str, Any]) -> bytes:
@@ -172,4 +174,26 @@ class EventsRule(Provider):
         if ids:
             client.remove_targets(Rule=resource.physical_id, Ids=ids)
         client.delete_rule(Name=resource.physical_id)
+        yield 1.0
+
+
+class LogGroup(Provider):
+    """Ref is the group's name; GetAtt Arn is `arn:…:log-group:NAME:*`."""
+
+    def create(self, ctx: Context, resource: StackResource, props: dict[str, Any]) -> Step[None]:
+        name = props.get("LogGroupName") or ctx.physical_name(resource.logical_id, 512)
+        ctx.client("logs").create_log_group(logGroupName=name)
+        resource.physical_id = name
+        resource.attributes = {"Arn": ctx.arn("logs", f"log-group:{name}:*")}
+        yield from self.update(ctx, resource, {}, props)
+
+    def update(self, ctx: Context, resource: StackResource, old: dict[str, Any],
+               new: dict[str, Any]) -> Step[None]:
+        if "RetentionInDays" in new and new.get("RetentionInDays") != old.get("RetentionInDays"):
+            ctx.client("logs").put_retention_policy(logGroupName=resource.physical_id,
+                                                    retentionInDays=int(new["RetentionInDays"]))
+        yield 1.0
+
+    def delete(self, ctx: Context, resource: StackResource) -> Step[None]:
+        ctx.client("logs").delete_log_group(logGroupName=resource.physical_id)
         yield 1.0

@@ -1,0 +1,249 @@
+"""Which wake-ups reach which instance: the wait-state check, ECS event filters, the sweep's fan-out."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from ecs_cluster_manager.lifecycle import launch, terminate
+from ecs_cluster_manager.lifecycle.config import Config
+from ecs_cluster_manager.lifecycle.events import SWEEP_SLICE_KEY
+from ecs_cluster_manager.lifecycle.runtime import FAN_OUT, SWEEP_SHARE, Gate, Runtime, handle
+
+from .conftest import SWEEP, ecs_event, lifecycle_event, make_config, sample
+from .fakes import CLUSTER_ARN, LAUNCH_HOOK, TERMINATE_HOOK, FakeWorld
+
+
+class Invoker:
+    """Records the sweep's fan-out instead of invoking a function."""
+
+    def __init__(self, available: bool = True) -> None:
+        self.available = available
+        self.payloads: list[dict[str, Any]] = []
+
+    def __call__(self, payloads: list[dict[str, Any]]) -> bool:
+        if self.available:
+            self.payloads += payloads
+        return self.available
+
+
+def run(gate: Gate, world: FakeWorld, config: Config, event: object, invoker: Invoker | None = None) -> dict[str, Any]:
+    runtime = Runtime(config, world.clients(), clock=lambda: world.now, invoke=invoker or Invoker(False))
+    return handle(gate, runtime, event)
+
+
+def iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
+
+
+def logs(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+# ---- issue 8.12: events never bypass the wait-state check ----------------------------------------
+
+
+def test_warm_pool_event_for_an_instance_in_service_does_nothing(world: FakeWorld, config: Config,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    world.add_instance("i-1")  # in service: a late or forged "Destination: WarmPool" event
+    world.register("i-1")
+    event = lifecycle_event("i-1", LAUNCH_HOOK, Origin="EC2", Destination="WarmPool")
+    assert run(launch.GATE, world, config, event) == {"decisions": {}}
+    terminating = lifecycle_event("i-1", TERMINATE_HOOK, Origin="AutoScalingGroup", Destination="WarmPool")
+    assert run(terminate.GATE, world, config, terminating) == {"decisions": {}}
+    assert world.completed == [] and world.calls["UpdateContainerInstancesState"] == 0
+    assert set(world.calls) == {"DescribeAutoScalingInstances"}
+    assert [line["reason"] for line in logs(capsys)] == [
+        "i-1 is InService, not in Warmed:Pending:Wait", "i-1 is InService, not in Warmed:Pending:Wait"]
+
+
+def test_warm_pool_event_for_an_instance_waiting_to_launch_into_the_group_does_nothing(
+        world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)  # Pending:Wait: the ECS check must decide, not the event
+    run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK, Destination="WarmPool"))
+    assert world.completed == []
+
+
+def test_instance_returning_to_the_warm_pool_is_drained(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", TERMINATE_HOOK)
+    world.warm_pool.add("i-1")
+    world.register("i-1")
+    world.add_task("i-1", "service:web", "w1")
+    event = lifecycle_event("i-1", TERMINATE_HOOK, Origin="AutoScalingGroup", Destination="WarmPool")
+    assert run(terminate.GATE, world, config, event)["decisions"] == {"i-1": "drain-started"}
+
+
+def test_replayed_old_event_does_not_make_the_launch_gate_abandon(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK, launched=world.now - 60)
+    stale = iso(world.now - 2 * config.heartbeat_timeout_s)  # older than any wait Auto Scaling still holds
+    assert run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK, time=stale))["decisions"] == {
+        "i-1": "wait"}
+    assert world.completed == []
+
+
+def test_event_time_from_the_future_is_not_trusted(world: FakeWorld, config: Config,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK, launched=world.now - 60)
+    run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK, time=iso(world.now + 7200)))
+    assert logs(capsys)[-1]["waited_s"] == 0  # counted from now, never from a time to come
+
+
+def test_recent_event_time_still_counts(world: FakeWorld, config: Config, capsys: pytest.CaptureFixture[str]) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK, launched=world.now - 300)
+    run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK, time=iso(world.now - 120)))
+    assert logs(capsys)[-1]["waited_s"] == 120
+
+
+# ---- issue 8.4 / 10: ECS events cost nothing unless they can concern a waiting instance ----------
+
+
+def registered(event: dict[str, Any], epoch: float) -> dict[str, Any]:
+    event["detail"]["registeredAt"] = iso(epoch)
+    return event
+
+
+def test_task_churn_on_an_instance_in_service_costs_the_launch_gate_no_call(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1")
+    world.register("i-1")
+    old = registered(ecs_event("i-1", tasks=3), world.now - config.launch_timeout_s - 3600)
+    assert run(launch.GATE, world, config, old) == {"decisions": {}}
+    assert sum(world.calls.values()) == 0
+
+
+def test_recently_registered_instance_is_still_looked_at(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    world.register("i-1")
+    fresh = registered(ecs_event("i-1"), world.now - 30)
+    assert run(launch.GATE, world, config, fresh)["decisions"] == {"i-1": "continue"}
+
+
+def test_health_change_to_ok_wakes_the_launch_gate(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    world.register("i-1", health="OK")
+    event = sample("ecs_container_instance_health_change.json")
+    event["detail"].update({"clusterArn": CLUSTER_ARN, "ec2InstanceId": "i-1"})
+    assert run(launch.GATE, world, config, event)["decisions"] == {"i-1": "continue"}
+    assert run(terminate.GATE, world, config, event) == {"decisions": {}}
+
+
+@pytest.mark.parametrize("overall", ["IMPAIRED", "INSUFFICIENT_DATA", "INITIALIZING"])
+def test_health_change_away_from_ok_costs_no_call(world: FakeWorld, config: Config, overall: str) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    event = sample("ecs_container_instance_health_change.json")
+    event["detail"].update({"clusterArn": CLUSTER_ARN, "ec2InstanceId": "i-1", "overallStatus": overall})
+    run(launch.GATE, world, config, event)
+    run(terminate.GATE, world, config, event)
+    assert sum(world.calls.values()) == 0
+
+
+def test_health_event_is_irrelevant_when_health_is_not_required(world: FakeWorld) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    event = sample("ecs_container_instance_health_change.json")
+    event["detail"].update({"clusterArn": CLUSTER_ARN, "ec2InstanceId": "i-1"})
+    run(launch.GATE, world, make_config(launch_require_health_ok=False), event)
+    assert sum(world.calls.values()) == 0
+
+
+def test_draining_instance_with_tasks_left_costs_the_drain_gate_no_call(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", TERMINATE_HOOK)
+    run(terminate.GATE, world, config, ecs_event("i-1", status="DRAINING", tasks=2))
+    assert sum(world.calls.values()) == 0
+
+
+# ---- issue 8.8 / 10: the sweep sees warm pools, and is bounded per wake-up -----------------------
+
+
+def test_sweep_continues_an_instance_entering_the_warm_pool(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK, state="stopped")  # never registers while in the pool
+    world.warm_pool.add("i-1")
+    assert run(launch.GATE, world, config, SWEEP)["decisions"] == {"i-1": "continue"}
+    assert world.completed == [("i-1", LAUNCH_HOOK, "CONTINUE")]
+    assert world.calls["ListContainerInstances"] == 0
+
+
+def test_sweep_drains_an_instance_returning_to_the_warm_pool(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", TERMINATE_HOOK)
+    world.warm_pool.add("i-1")
+    world.register("i-1")
+    world.add_task("i-1", "service:web", "w1")
+    assert run(terminate.GATE, world, config, SWEEP)["decisions"] == {"i-1": "drain-started"}
+
+
+def test_sweep_with_one_waiting_instance_handles_it_in_place(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", TERMINATE_HOOK)
+    invoker = Invoker()
+    assert run(terminate.GATE, world, config, SWEEP, invoker)["decisions"] == {"i-1": "continue"}
+    assert invoker.payloads == []
+
+
+def test_sweep_fans_out_and_never_acts_itself(world: FakeWorld, config: Config) -> None:
+    for n in range(30):
+        world.add_instance(f"i-{n:02d}", TERMINATE_HOOK)
+    world.add_instance("i-busy")  # in service: never handed out
+    invoker = Invoker()
+    assert run(terminate.GATE, world, config, SWEEP, invoker) == {"decisions": {}}
+    # Besides the group, only the leftover clean-up's one read (nothing is disconnected here).
+    assert dict(world.calls) == {"DescribeAutoScalingGroups": 1, "ListContainerInstances": 1}
+    assert len(invoker.payloads) == FAN_OUT
+    handed = sorted(i for p in invoker.payloads for i in p[SWEEP_SLICE_KEY])
+    assert handed == sorted(f"i-{n:02d}" for n in range(30))
+
+
+def test_slices_split_until_one_instance_each_then_check_auto_scaling(world: FakeWorld, config: Config) -> None:
+    for n in range(20):
+        world.add_instance(f"i-{n:02d}", TERMINATE_HOOK)
+    pending = [dict(SWEEP)]
+    done: dict[str, str] = {}
+    wakeups = 0
+    while pending:
+        invoker = Invoker()
+        before = sum(world.calls.values())
+        done.update(run(terminate.GATE, world, config, pending.pop(), invoker)["decisions"])
+        calls = sum(world.calls.values()) - before + len(invoker.payloads)
+        assert calls <= 10, "a wake-up makes at most a small constant number of calls"
+        pending += invoker.payloads
+        wakeups += 1
+    assert done == {f"i-{n:02d}": "continue" for n in range(20)}
+    assert world.calls["DescribeAutoScalingInstances"] == FAN_OUT + 20  # each slice, then each leaf
+
+
+def test_a_forged_slice_acts_on_nothing_that_is_not_waiting(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1")
+    world.register("i-1")
+    world.add_instance("i-2", TERMINATE_HOOK)
+    assert run(terminate.GATE, world, config, {SWEEP_SLICE_KEY: ["i-1"]}) == {"decisions": {}}
+    assert run(launch.GATE, world, config, {SWEEP_SLICE_KEY: ["i-2"]}) == {"decisions": {}}
+    assert world.completed == [] and world.calls["UpdateContainerInstancesState"] == 0
+
+
+def test_many_waiting_instances_are_spread_over_minutes(world: FakeWorld, config: Config,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    total = SWEEP_SHARE * 2 + 5
+    for n in range(total):
+        world.add_instance(f"i-{n:03d}", TERMINATE_HOOK)
+    seen: set[str] = set()
+    for _minute in range(3):
+        invoker = Invoker()
+        run(terminate.GATE, world, config, SWEEP, invoker)
+        handed = [i for p in invoker.payloads for i in p[SWEEP_SLICE_KEY]]
+        assert len(handed) == SWEEP_SHARE
+        seen.update(handed)
+        world.now += 60
+    assert len(seen) == total
+    line = logs(capsys)[-1]
+    assert (line["decision"], line["reason"]) == (
+        "fan-out", f"{SWEEP_SHARE} waiting instance(s) handed to {FAN_OUT} invocation(s); "
+        f"{total - SWEEP_SHARE} more on the following minutes")
+
+
+def test_a_short_heartbeat_timeout_widens_the_share(world: FakeWorld) -> None:
+    config = make_config(heartbeat_timeout_s=120)  # a round must fit in one minute
+    total = SWEEP_SHARE * 2
+    for n in range(total):
+        world.add_instance(f"i-{n:03d}", TERMINATE_HOOK)
+    invoker = Invoker()
+    run(terminate.GATE, world, config, SWEEP, invoker)
+    assert sum(len(p[SWEEP_SLICE_KEY]) for p in invoker.payloads) == total
