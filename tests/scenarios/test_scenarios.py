@@ -131,3 +131,37 @@ def test_a_handler_that_raises_shows_why_in_text_and_json(
     assert "Handler errors (first 1 distinct):" in text
     assert "KeyError: 'no-such-key'" in text
     assert "naive_handlers.py" in text
+
+
+def test_an_action_cut_short_by_an_out_of_band_termination_shows_as_cancelled(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # a launch gate that never completes: the operator's termination is what ends the action
+    # (Auto Scaling's health check skips Terminating:* instances, so only a launch is cut short)
+    code, result = _simulate(capsys, str(HERE / "launch-out-of-band-termination.yaml"),
+                             "--launch-handler", f"{NAIVE}:ignore")
+    terminated = [entry["event"].split()[0] for entry in result["timeline"]
+                  if "terminated through EC2" in entry["event"]]
+    rows = [row for row in result["lifecycle_actions"] if row["instance"] in terminated]
+    assert [(row["result"], row["completed_by"]) for row in rows] == [
+        ("CANCELLED", "instance-terminated")]
+    assert {"hook": "launch", "result": "CANCELLED", "by": "instance-terminated",
+            "count": 1} in result["lifecycle_summary"]
+    assert code == 1  # the other actions time out: nothing completes them
+
+
+def test_an_instance_is_named_by_launch_order() -> None:
+    result = _run(_quick(timeline=[
+        {"at": 10, "terminate_instance": {"instance": {"launched": 2}}}],
+        expect={"breaks": [{"invariant": "task-stopped-by-termination",
+                            "reason": "terminated outside Auto Scaling"}]}))
+    launched = [row["instance"] for row in result["lifecycle_actions"] if row["hook"] == "launch"]
+    assert "terminate_instance instance=launched:2" in [f["step"] for f in result["faults"]]
+    assert any(f"{launched[1]} terminated through EC2" in entry["event"]
+               for entry in result["timeline"])
+    assert result["passed"]
+
+
+def test_launch_order_zero_is_refused() -> None:
+    with pytest.raises(spec.ScenarioError, match=r"timeline\[0\]\.terminate_instance\.instance"):
+        spec.parse(_quick(timeline=[{"at": 0, "terminate_instance": {
+            "instance": {"launched": 0}}}]))

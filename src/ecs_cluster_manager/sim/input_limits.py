@@ -18,7 +18,7 @@ import re
 from functools import cache
 from typing import Any
 
-import botocore.session
+import botocore.loaders
 from botocore.model import ListShape, OperationModel, ServiceModel, Shape, StructureShape
 
 from ecs_cluster_manager.sim.errors import AwsError
@@ -29,7 +29,10 @@ _SURROGATES = "\\uD800\\uDC00-\\uDBFF\\uDFFF"
 
 @cache
 def _service(service: str) -> ServiceModel:
-    return botocore.session.get_session().get_service_model(service)
+    # straight from botocore's data files: a session would read the user's AWS config and
+    # profile, which simulated commands must never touch
+    loaded = botocore.loaders.Loader().load_service_model(service, "service-2")
+    return ServiceModel(loaded, service_name=service)
 
 
 @cache

@@ -17,7 +17,7 @@ from ecs_cluster_manager.sim.autoscaling.model import Group
 from ecs_cluster_manager.sim.errors import AwsError
 from ecs_cluster_manager.sim.scenario.more_actions import MORE_ACTIONS, agent_of_image
 from ecs_cluster_manager.sim.scenario.provision import LAUNCH_FUNCTION, TERMINATE_FUNCTION, Stack
-from ecs_cluster_manager.sim.scenario.steps import TimelineStep
+from ecs_cluster_manager.sim.scenario.steps import InstanceRef, TimelineStep
 
 POLL_S = 5.0
 Note = Callable[[str], None]
@@ -70,9 +70,17 @@ class Timeline:
         self.faults.append(DeclaredFault(self._current_step, self.account.clock.now(),
                                          times_fired))
 
-    def pick(self, instance: int | str) -> str | None:
+    def pick(self, instance: InstanceRef) -> str | None:
         """An instance of our group: an index among InService instances (oldest first),
-        `launching` (the newest instance), `terminating` (one waiting to terminate), or an id."""
+        `launching` (the newest instance), `terminating` (one waiting to terminate),
+        `{launched: k}` (the k-th the group launched, -1 the latest), or an id."""
+        if isinstance(instance, dict):
+            try:
+                return self.account.autoscaling.launched_instance(instance["launched"],
+                                                                  self.stack.group)
+            except LookupError as error:
+                self.note(str(error))
+                return None
         members = sorted(self.group.instances.values(), key=lambda m: m.launched)
         if isinstance(instance, int):
             in_service = [m for m in members if m.state == "InService"]
@@ -83,6 +91,17 @@ class Timeline:
             leaving = [m for m in members if m.state.startswith("Terminating")]
             return leaving[0].instance_id if leaving else None
         return instance
+
+    def hold_until_noticed(self, after_s: float) -> None:
+        """Keep the run going until Auto Scaling's health check has seen an instance EC2 loses
+        `after_s` from now (it notices out-of-band losses only then), so the replacement is
+        played and checked rather than cut off by a run that looks quiet meanwhile."""
+        self.busy += 1
+        notice_s = self.account.autoscaling.scaler.health.interval_s
+        self.account.clock.call_later(after_s + notice_s + POLL_S, self._release)
+
+    def _release(self) -> None:
+        self.busy -= 1
 
     def _fired_since(self, kind: str, **match: object) -> Callable[[], int]:
         """How many times a fault of `kind` matching `match` fired since now."""
@@ -121,7 +140,7 @@ class Timeline:
         _Replacement(self, version, batch).next_batch()
         return True
 
-    def _kill_agent(self, instance: int | str = 0, for_s: float | None = None) -> None:
+    def _kill_agent(self, instance: InstanceRef = 0, for_s: float | None = None) -> None:
         picked = self.pick(instance)
         if picked is None:
             self.note(f"kill_agent: no instance matches {instance}")

@@ -67,6 +67,7 @@ class InvariantChecker:
     launch: LaunchRequirements = LaunchRequirements()
     violations: list[Violation] = field(default_factory=list)
     _timed_out: set[str] = field(default_factory=set)
+    _into_warm_pool: set[str] = field(default_factory=set)  # tokens of launch actions into it
     _stops_seen: int = 0
     _steady_once: set[tuple[str, str]] = field(default_factory=set)
     _below: set[tuple[str, str]] = field(default_factory=set)
@@ -81,6 +82,10 @@ class InvariantChecker:
 
     def action_started(self, group: Group, member: GroupInstance,
                        action: LifecycleAction) -> None:
+        if action.hook.transition == LAUNCHING and member.state.startswith("Warmed"):
+            # bound for the warm pool: its agent registers only once it leaves the pool
+            # (ECS Developer Guide, "Using Amazon EC2 Auto Scaling warm pools")
+            self._into_warm_pool.add(action.token)
         if action.hook.transition == TERMINATING:
             live = self.ecs.tasks_on_instance(member.instance_id)
             self._services_at_start[member.instance_id] = (action.started, {
@@ -98,7 +103,7 @@ class InvariantChecker:
             return
         if action.hook.transition == TERMINATING:
             self._terminate_continued(instance_id, when)
-        elif action.hook.transition == LAUNCHING:
+        elif action.hook.transition == LAUNCHING and action.token not in self._into_warm_pool:
             self._launch_continued(instance_id, when)
 
     def _terminate_continued(self, instance_id: str, when: float) -> None:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from ecs_cluster_manager.sim.ecs import AgentBehaviour, AgentFault, EcsBackend
 from ecs_cluster_manager.sim.errors import AwsError
+from ecs_cluster_manager.sim.scenario.fault_actions import FAULT_ACTIONS
+from ecs_cluster_manager.sim.scenario.steps import InstanceRef
 
 if TYPE_CHECKING:
     from ecs_cluster_manager.sim.scenario.actions import Timeline
@@ -71,7 +73,7 @@ def deploy_service(timeline: Timeline, name: str) -> None:
     _service_call(timeline, "UpdateService", {"service": name, "forceNewDeployment": True})
 
 
-def terminate_instance(timeline: Timeline, instance: int | str = 0) -> None:
+def terminate_instance(timeline: Timeline, instance: InstanceRef = 0) -> None:
     """EC2 TerminateInstances, outside Auto Scaling: no lifecycle hook runs, and an action that
     was waiting is cancelled with the instance."""
     picked = timeline.pick(instance)
@@ -79,9 +81,12 @@ def terminate_instance(timeline: Timeline, instance: int | str = 0) -> None:
         timeline.note(f"terminate_instance: no instance matches {instance}")
         timeline.declare(lambda: 0)
         return
-    timeline.account.ec2.handle("TerminateInstances", {"InstanceIds": [picked]})
-    timeline.note(f"{picked} terminated through EC2, outside its group")
-    timeline.declare(lambda: 1)
+    done = timeline.account.ec2.terminate_out_of_band(picked)
+    if done:
+        timeline.hold_until_noticed(0.0)
+    timeline.note(f"{picked} terminated through EC2, outside its group" if done
+                  else f"terminate_instance: {picked} is already shutting down or gone")
+    timeline.declare(lambda: int(done))
 
 
 def scale_neighbour_to(timeline: Timeline, capacity: int) -> None:
@@ -96,7 +101,7 @@ def scale_neighbour_to(timeline: Timeline, capacity: int) -> None:
     timeline.declare(lambda: 1)
 
 
-def _agent_fault(timeline: Timeline, instance: int | str, what: str,
+def _agent_fault(timeline: Timeline, instance: InstanceRef, what: str,
                  act: Callable[[EcsBackend, str], bool]) -> None:
     """A fault on one instance's agent; it fired if the agent was there to take it."""
     picked = timeline.pick(instance)
@@ -105,14 +110,14 @@ def _agent_fault(timeline: Timeline, instance: int | str, what: str,
     timeline.declare(lambda: int(done))
 
 
-def reregister_agent(timeline: Timeline, instance: int | str = 0, after_s: float = 20.0) -> None:
+def reregister_agent(timeline: Timeline, instance: InstanceRef = 0, after_s: float = 20.0) -> None:
     """The agent restarts without its state and registers under a new container-instance ARN
     (the old ARN goes INACTIVE; a gate that trusts a remembered ARN is misled)."""
     _agent_fault(timeline, instance, f"agent re-registers in {after_s:g} s",
                  lambda ecs, picked: bool(ecs.reregister_agent(picked, after_s)))
 
 
-def set_health(timeline: Timeline, status: str, instance: int | str = 0) -> None:
+def set_health(timeline: Timeline, status: str, instance: InstanceRef = 0) -> None:
     _agent_fault(timeline, instance, f"container runtime health {status}",
                  lambda ecs, picked: bool(ecs.set_runtime_health(picked, status)))
 
@@ -121,5 +126,5 @@ MORE_ACTIONS: dict[str, Callable[..., None]] = {
     "delete_service": delete_service, "scale_service": scale_service,
     "deploy_service": deploy_service, "terminate_instance": terminate_instance,
     "scale_neighbour_to": scale_neighbour_to, "reregister_agent": reregister_agent,
-    "set_health": set_health,
+    "set_health": set_health, **FAULT_ACTIONS,
 }

@@ -169,7 +169,9 @@ def _services(ecs: EcsBackend, cluster: str, scenario: Scenario) -> None:
 
 def _launch_template(account: SimAccount, scenario: Scenario, cluster: str) -> str:
     user_data = base64.b64encode(
-        f"#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n".encode()).decode()
+        # as the template's user data: a warm-pool instance registers only once it leaves the pool
+        f"#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n"
+        "echo ECS_WARM_POOLS_CHECK=true >> /etc/ecs/ecs.config\n".encode()).decode()
     created = account.ec2.handle("CreateLaunchTemplate", {
         "LaunchTemplateName": f"{scenario.stack_name}-nodes",
         "LaunchTemplateData": {"ImageId": scenario.cluster.ami,

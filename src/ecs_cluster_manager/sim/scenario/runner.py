@@ -126,8 +126,11 @@ def terminated_instances(account: SimAccount) -> list[str]:
 def _quiet(state: Run) -> bool:
     account = state.stack.account
     group = account.autoscaling.groups[state.stack.group]
-    members = group.instances.values()
-    if len(members) != group.desired or any(m.state != "InService" for m in members):
+    # a warm pool's instances count once they have settled in the pool (Warmed:Stopped, ...)
+    members = [m for m in group.instances.values() if not m.state.startswith("Warmed")]
+    warming = [m for m in group.instances.values()
+               if m.state.startswith("Warmed") and m.state.count(":") > 1]
+    if len(members) != group.desired or any(m.state != "InService" for m in members) or warming:
         return False
     if account.lambda_.sleeping:
         return False

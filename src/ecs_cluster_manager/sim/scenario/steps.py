@@ -33,7 +33,24 @@ def _seconds(value: Any) -> Any:
 
 
 Seconds = Annotated[float, BeforeValidator(_seconds), Field(ge=0)]
-Instance = int | Literal["launching", "terminating"] | Annotated[str, Field(pattern=r"^i-[0-9a-f]+$")]
+
+
+class LaunchOrder(_Model):
+    """The k-th instance the group launched (from 1; -1 the latest), whatever its state."""
+
+    launched: int
+
+    @model_validator(mode="after")
+    def _not_zero(self) -> LaunchOrder:
+        if self.launched == 0:
+            raise ValueError("launched counts from 1 (the first instance) or -1 (the latest)")
+        return self
+
+
+Instance = (int | Literal["launching", "terminating"] | LaunchOrder
+            | Annotated[str, Field(pattern=r"^i-[0-9a-f]+$")])
+# An `Instance` as the timeline's actions receive it (a LaunchOrder arrives as a dict).
+InstanceRef = int | str | dict[str, int]
 Agent = Literal["ok", "never-registers", "registration-failed", "impaired", "slow-health", "flaps"]
 Operation = Annotated[str, Field(pattern=r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")]
 Function = Literal["launch", "terminate"]
@@ -102,6 +119,40 @@ class SetHealth(_Model):
     status: Literal["OK", "IMPAIRED", "INITIALIZING", "INSUFFICIENT_DATA"]
 
 
+class SpotInterruption(_Model):
+    """EC2 reclaims a Spot instance: the interruption warning now, the action `warning_s` later."""
+
+    instance: Instance = 0
+    warning_s: Seconds = 120.0  # EC2 gives two minutes
+    action: Literal["terminate", "stop", "hibernate"] = "terminate"
+
+
+class EventMatch(_Model):
+    """Which events a delivery fault takes: the next `count` matching `detail_type`/`source`
+    (as AWS writes them, e.g. "EC2 Instance-terminate Lifecycle Action", "aws.ecs")."""
+
+    detail_type: str | None = Field(None, min_length=1)
+    source: str | None = Field(None, pattern=r"^aws\.[a-z0-9]+$")
+    count: PositiveInt = 1
+
+
+class DelayEvents(EventMatch):
+    delay_s: Seconds
+
+
+class DuplicateEvents(EventMatch):
+    copies: PositiveInt = 1
+    after_s: Seconds = 0.0  # each copy this long after the previous delivery
+
+
+class WarmPool(_Model):
+    """PutWarmPool on the group: `min_size` pre-initialised instances kept `pool_state`."""
+
+    min_size: NonNegativeInt = 1
+    max_group_prepared_capacity: NonNegativeInt | None = None
+    pool_state: Literal["Stopped", "Running", "Hibernated"] = "Stopped"
+
+
 class TimelineStep(_Model):
     at: Seconds = 0.0
     scale_to: NonNegativeInt | None = None
@@ -117,6 +168,11 @@ class TimelineStep(_Model):
     scale_neighbour_to: NonNegativeInt | None = None
     reregister_agent: Reregister | None = None
     set_health: SetHealth | None = None
+    interrupt_spot: SpotInterruption | None = None
+    delay_events: DelayEvents | None = None
+    duplicate_events: DuplicateEvents | None = None
+    lose_deliveries: EventMatch | None = None
+    warm_pool: WarmPool | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -149,9 +205,17 @@ class TimelineStep(_Model):
 
     def describe(self) -> str:
         """The entry in words, as a person would write it (`throttle ecs:ListTasks calls=5`)."""
-        args = " ".join(f"{key}={value}" for key, value in self.args.items())
+        args = " ".join(f"{key}={_words(value)}" for key, value in self.args.items())
         return f"{self.action} {args}".strip()
 
 
+def _words(value: Any) -> str:
+    """A nested argument as a person writes it: `launched:3`, never a Python dict."""
+    if isinstance(value, dict):
+        return ",".join(f"{key}:{item}" for key, item in value.items())
+    return str(value)
+
+
 STEP_ACTIONS = tuple(name for name in TimelineStep.model_fields if name != "at")
-_WITH_DEFAULTS = ("replace_all", "kill_agent", "drop_next_lifecycle_event", "terminate_instance")
+_WITH_DEFAULTS = ("replace_all", "kill_agent", "drop_next_lifecycle_event", "terminate_instance",
+                  "interrupt_spot", "duplicate_events", "lose_deliveries", "warm_pool")
