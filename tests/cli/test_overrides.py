@@ -106,7 +106,13 @@ def test_stack_name_from_the_environment(ecm: Ecm, monkeypatch: pytest.MonkeyPat
 def test_delete_deregisters_a_container_instance_ecs_left_behind(
         ecm: Ecm, project: ProjectStack) -> None:
     """An instance whose agent was disconnected when it was terminated stays registered (ECS
-    Developer Guide, "Deregister a container instance") and would block DeleteCluster."""
+    Developer Guide, "Deregister a container instance") and would block DeleteCluster.
+
+    The terminate function's sweep deregisters such leftovers too; with the sweep switched off
+    (as when the functions are broken or were deleted first) `ecm delete` must still clean up."""
+    sweep = project.cloudformation.describe_stack_resource(
+        StackName="ecm-dev", LogicalResourceId="SweepScheduleRule")["StackResourceDetail"]["PhysicalResourceId"]
+    project.account.client("events").disable_rule(Name=sweep)
     victim = next(iter(project.account.autoscaling.groups["ecm-dev-ecs"].instances))
     project.ecs.disconnect_agent(victim)
     project.account.client("ec2").terminate_instances(InstanceIds=[victim])
