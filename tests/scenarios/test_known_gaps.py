@@ -12,9 +12,6 @@ from ecs_cluster_manager.sim.scenario import report, runner, spec
 
 GAPS = sorted((Path(__file__).parent / "gaps").glob("*.yaml"))
 WHY = {
-    "drain-after-reregister": "the drain gate trusts the container-instance ARN remembered in "
-                              "the tags; after a re-registration it is INACTIVE and the gate "
-                              "continues while the live registration still has tasks",
     "launch-registration-failed": "the REGISTRATION_FAILED container instances of abandoned "
                                   "launches stay registered after their instances terminate "
                                   "(issue 8 item 3)",
