@@ -66,6 +66,11 @@ def other_vpc_group(project: ProjectStack) -> dict[str, str]:
     return {"SecurityGroupIds": "sg-0bbbbbbbbbbbbbbb0"}
 
 
+def not_offered_in_b(project: ProjectStack) -> dict[str, str]:
+    project.services.catalogue.offer("m5.large", ["us-east-1a"])  # the example uses 1a and 1b
+    return {}
+
+
 CASES: dict[str, tuple[Callable[[ProjectStack], dict[str, str]], str, str]] = {
     "missing subnet": (lambda p: {"SubnetIds": "subnet-0deadbeefdeadbeef"}, "subnets",
                        "FAIL subnet-0deadbeefdeadbeef: InvalidSubnetID.NotFound"),
@@ -78,6 +83,8 @@ CASES: dict[str, tuple[Callable[[ProjectStack], dict[str, str]], str, str]] = {
                                          "m7g.large runs arm64"),
     "unknown instance type": (lambda p: {"EcsInstanceType": "m9.huge"}, "instance type",
                               "FAIL m9.huge: InvalidInstanceType"),
+    "type not offered in a subnet's zone": (not_offered_in_b, "instance type",
+                                            "FAIL m5.large is not offered in us-east-1b"),
     "no bucket": (lambda p: {"DeploymentS3Bucket": "no-such-bucket"}, "deployment bucket",
                   "FAIL no-such-bucket: 404"),
     "no key pair": (lambda p: {"KeyName": "nobody"}, "key pair",
