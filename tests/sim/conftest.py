@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 
 from ecs_cluster_manager.sim import SimAccount
+from tests.sim import lambda_handlers
 from tests.sim.fakes import FakeEcs
+
+
+@pytest.fixture(autouse=True)
+def fresh_log() -> Iterator[None]:
+    """The handlers in tests/sim/lambda_handlers.py record what they saw: start each test empty."""
+    lambda_handlers.SEEN.clear()
+    yield
+    lambda_handlers.SEEN.clear()
 
 
 @pytest.fixture

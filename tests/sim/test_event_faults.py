@@ -4,7 +4,6 @@ target as EventBridge's at-least-once, best-effort and durable promises allow.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,13 +15,6 @@ from tests.sim import lambda_handlers
 H = "tests.sim.lambda_handlers"
 ECS = {"source": "aws.ecs", "detail-type": "ECS Container Instance State Change",
        "detail": {"status": "ACTIVE"}, "resources": []}
-
-
-@pytest.fixture(autouse=True)
-def fresh_log() -> Iterator[None]:
-    lambda_handlers.SEEN.clear()
-    yield
-    lambda_handlers.SEEN.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,13 +15,6 @@ from tests.sim import lambda_handlers
 from tests.sim.builders import group
 
 H = "tests.sim.lambda_handlers"
-
-
-@pytest.fixture(autouse=True)
-def fresh_log() -> Iterator[None]:
-    lambda_handlers.SEEN.clear()
-    yield
-    lambda_handlers.SEEN.clear()
 
 
 def target(account: SimAccount, events: Any, rule: str, **rule_args: Any) -> None:

@@ -7,7 +7,6 @@ import json
 import os
 import time
 import zipfile
-from collections.abc import Iterator
 
 import pytest
 
@@ -17,13 +16,6 @@ from tests.sim import lambda_handlers
 from tests.sim.builders import group, members
 
 H = "tests.sim.lambda_handlers"
-
-
-@pytest.fixture(autouse=True)
-def fresh_log() -> Iterator[None]:
-    lambda_handlers.SEEN.clear()
-    yield
-    lambda_handlers.SEEN.clear()
 
 
 def test_async_invocation_sees_virtual_time_its_environment_and_context(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,13 +14,6 @@ from tests.sim import lambda_handlers
 from tests.sim.fakes import FakeEcs
 
 H = "tests.sim.lambda_handlers"
-
-
-@pytest.fixture(autouse=True)
-def fresh_log() -> Iterator[None]:
-    lambda_handlers.SEEN.clear()
-    yield
-    lambda_handlers.SEEN.clear()
 
 
 def _account(**kwargs: Any) -> SimAccount:

@@ -7,6 +7,7 @@ import argparse
 import functools
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ecs_cluster_manager.errors import UserError
@@ -28,6 +29,14 @@ def add_aws_options(parser: argparse.ArgumentParser, *, stack: bool = True,
     if output:
         parser.add_argument("--output", choices=("text", "json"), default="text",
                             help="text for people, json for programs")
+
+
+def add_parameter_file_options(parser: argparse.ArgumentParser) -> None:
+    """`--parameters FILE` (required) and `--template FILE`, as validate and deploy take them."""
+    parser.add_argument("--parameters", required=True, type=Path, metavar="FILE",
+                        help="parameter file in the AWS CLI format")
+    parser.add_argument("--template", type=Path, metavar="FILE",
+                        help="template (default: the repository's cloudformation/ecs-cluster.yaml)")
 
 
 def stack_name(args: argparse.Namespace) -> str:

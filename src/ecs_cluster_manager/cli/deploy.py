@@ -4,11 +4,16 @@ upload the zips, preview a change set, ask, execute, and watch until the rollout
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from ecs_cluster_manager.cli import render
-from ecs_cluster_manager.cli.aws_options import add_aws_options, clients, set_command, stack_name
+from ecs_cluster_manager.cli.aws_options import (
+    add_aws_options,
+    add_parameter_file_options,
+    clients,
+    set_command,
+    stack_name,
+)
 from ecs_cluster_manager.cli.prompt import confirm
 from ecs_cluster_manager.cli.watch import add_watch_options, follow
 from ecs_cluster_manager.errors import UserError
@@ -29,10 +34,7 @@ def register(subparsers: Any) -> None:
                     "keys) to DeploymentS3Bucket, create a change set, show what it changes "
                     "and whether the instances will roll, ask (a non-terminal run needs "
                     "--yes), execute it and watch until the rollout is over, drains included.")
-    parser.add_argument("--parameters", required=True, type=Path, metavar="FILE",
-                        help="parameter file in the AWS CLI format")
-    parser.add_argument("--template", type=Path, metavar="FILE",
-                        help="template (default: the repository's cloudformation/ecs-cluster.yaml)")
+    add_parameter_file_options(parser)
     parser.add_argument("--s3-prefix", default="", metavar="PREFIX",
                         help="key prefix for the zips in DeploymentS3Bucket")
     parser.add_argument("--yes", action="store_true", help="execute without asking")

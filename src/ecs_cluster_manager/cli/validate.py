@@ -4,11 +4,15 @@ template offline, then against the account; one line per check, exit 1 if any fa
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from ecs_cluster_manager.cli import render
-from ecs_cluster_manager.cli.aws_options import add_aws_options, clients, set_command
+from ecs_cluster_manager.cli.aws_options import (
+    add_aws_options,
+    add_parameter_file_options,
+    clients,
+    set_command,
+)
 from ecs_cluster_manager.ops.checks import Check
 from ecs_cluster_manager.ops.parameter_file import load_parameter_file
 from ecs_cluster_manager.ops.stack_check import stack_check
@@ -24,10 +28,7 @@ def register(subparsers: Any) -> None:
                     "read-only checks in the account: subnets and security groups, the AMI "
                     "and instance type, the deployment bucket's Region, the key pair. Exit 1 "
                     "if any check fails.")
-    parser.add_argument("--parameters", required=True, type=Path, metavar="FILE",
-                        help="parameter file in the AWS CLI format")
-    parser.add_argument("--template", type=Path, metavar="FILE",
-                        help="template (default: the repository's cloudformation/ecs-cluster.yaml)")
+    add_parameter_file_options(parser)
     parser.add_argument("--offline", action="store_true", help="skip the account checks")
     add_aws_options(parser)
     set_command(parser, run)
