@@ -12,9 +12,6 @@ from ecs_cluster_manager.sim.scenario import report, runner, spec
 
 GAPS = sorted((Path(__file__).parent / "gaps").glob("*.yaml"))
 WHY = {
-    "launch-registration-failed": "the REGISTRATION_FAILED container instances of abandoned "
-                                  "launches stay registered after their instances terminate "
-                                  "(issue 8 item 3)",
 }
 
 

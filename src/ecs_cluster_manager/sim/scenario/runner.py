@@ -118,9 +118,13 @@ def membership(account: SimAccount) -> Callable[[str], tuple[str, str] | None]:
     return member
 
 
-def terminated_instances(account: SimAccount) -> list[str]:
+def terminated_instances(account: SimAccount, settled_s: float = CLEANUP_S) -> list[str]:
+    """Instances terminated at least `settled_s` ago: the functions deregister a leftover
+    container instance only after EC2 says `terminated` (never while shutting down), on a sweep,
+    so one that terminated in the last two sweeps cannot be held against them yet."""
+    before = account.clock.now() - settled_s
     return sorted(i.instance_id for i in account.ec2.instances.values()
-                  if i.state in ("shutting-down", "terminated"))
+                  if i.state == "terminated" and (i.terminated_at or 0.0) <= before)
 
 
 def _quiet(state: Run) -> bool:
