@@ -87,15 +87,21 @@ class Stack:
             "Outputs": [{"OutputKey": k, "OutputValue": v, "Description": d}
                         for k, (v, d) in self.outputs.items()],
         }
+        return {**described, **self.optional_fields("Description")}
+
+    def optional_fields(self, description_key: str) -> dict[str, Any]:
+        """The members DescribeStacks and ListStacks include only when they have a value; the
+        template's Description is `Description` in one and `TemplateDescription` in the other."""
+        fields: dict[str, Any] = {}
         if "Description" in self.template:
-            described["Description"] = self.template["Description"]
+            fields[description_key] = self.template["Description"]
         if self.reason:
-            described["StackStatusReason"] = self.reason
+            fields["StackStatusReason"] = self.reason
         if self.updated is not None:
-            described["LastUpdatedTime"] = dt(self.updated)
+            fields["LastUpdatedTime"] = dt(self.updated)
         if self.deleted is not None:
-            described["DeletionTime"] = dt(self.deleted)
-        return described
+            fields["DeletionTime"] = dt(self.deleted)
+        return fields
 
     def describe_event(self, event: StackEvent) -> dict[str, Any]:
         described: dict[str, Any] = {

@@ -36,15 +36,7 @@ def list_stacks(stacks: list[Stack], params: Params) -> Response:
             "StackId": stack.stack_id, "StackName": stack.name, "StackStatus": stack.status,
             "CreationTime": dt(stack.created),
             "DriftInformation": {"StackDriftStatus": "NOT_CHECKED"}}
-        if "Description" in stack.template:
-            summary["TemplateDescription"] = stack.template["Description"]
-        if stack.reason:
-            summary["StackStatusReason"] = stack.reason
-        if stack.updated is not None:
-            summary["LastUpdatedTime"] = dt(stack.updated)
-        if stack.deleted is not None:
-            summary["DeletionTime"] = dt(stack.deleted)
-        summaries.append(summary)
+        summaries.append({**summary, **stack.optional_fields("TemplateDescription")})
     page, token = paginate(summaries, params.get("NextToken"), None, default=100, maximum=100,
                            bad_token=lambda: AwsError("ValidationError", "Invalid NextToken"))
     return with_next_token({"StackSummaries": list(page)}, token)
