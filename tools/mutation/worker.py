@@ -1,0 +1,94 @@
+"""A worker process: imports the heavy libraries once, then runs each mutant in a fresh fork.
+
+Reads one JSON request per line on stdin ({"module", "path", "source", "tests", "timeout"}) and
+answers one JSON line on stdout ({"outcome": killed | survived | timeout | error, "seconds"}).
+The fork starts from a process that has imported no project module, so the mutated module is
+the only one the tests can get; SIGALRM ends a mutant that loops.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+# Where Hypothesis keeps examples: a mutant's failing examples must not be replayed by the
+# normal test run, so they go to a scratch directory (read by Hypothesis at import).
+os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = tempfile.mkdtemp(prefix="ecm-mutation-hypothesis-")
+
+import boto3
+import botocore.session
+import hypothesis
+import pytest
+
+from .coverage import LineCoverage
+from .hook import install
+
+PRELOADED = (boto3, botocore.session, hypothesis)
+PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-m", "not slow",
+               "--hypothesis-seed=0", "-o", "addopts="]
+EXIT_TESTS_FAILED = 1
+EXIT_USAGE = 4
+EXIT_NO_TESTS = 5
+
+
+def _child(request: dict[str, Any]) -> None:
+    """In the fork: run the tests against the mutant and exit with pytest's code."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    signal.alarm(int(request["timeout"]))
+    code = 3
+    try:
+        if request.get("coverage"):
+            code = _measure_coverage(request)
+        else:
+            if request["source"] is not None:
+                install(request["module"], request["source"], request["path"])
+            code = int(pytest.main([*PYTEST_ARGS, *request["tests"]]))
+    finally:
+        os._exit(code)
+
+
+def _measure_coverage(request: dict[str, Any]) -> int:
+    """The unmutated tests, all of them (no -x), recording which test runs which line."""
+    plugin = LineCoverage(Path(request["coverage"]["directory"]))
+    plugin.start()
+    code = int(pytest.main([*PYTEST_ARGS[1:], *request["tests"]], plugins=[plugin]))
+    sys.settrace(None)
+    Path(request["coverage"]["output"]).write_text(json.dumps(plugin.as_json()), encoding="utf-8")
+    return code
+
+
+def run_one(request: dict[str, Any]) -> dict[str, Any]:
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        _child(request)
+    _, status = os.waitpid(pid, 0)
+    seconds = round(time.monotonic() - started, 2)
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGALRM:
+        return {"outcome": "timeout", "seconds": seconds}
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+    if code == 0:
+        return {"outcome": "survived", "seconds": seconds}
+    if code in (EXIT_USAGE, EXIT_NO_TESTS):
+        return {"outcome": "error", "seconds": seconds, "detail": f"pytest exit code {code}"}
+    # Failed tests, or a mutant that breaks collection (import error): the tests noticed it.
+    return {"outcome": "killed", "seconds": seconds, "code": code}
+
+
+def main() -> None:
+    for line in sys.stdin:
+        answer = run_one(json.loads(line))
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
