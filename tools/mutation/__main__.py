@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +29,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--only", default="", help="comma-separated mutant ids to run (others skipped)")
     parser.add_argument("--list", action="store_true", help="list the mutants without running them")
     parser.add_argument("--json", type=Path, help="write every result to this file")
+    parser.add_argument("--coverage", type=Path, default=Path(".mutation/coverage.json"),
+                        help="which test runs which line; reused while sources and tests are unchanged")
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if not (Path(SOURCE_DIR) / f"{m}.py").exists()]
     if unknown:
@@ -37,9 +38,20 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+PROGRESS = Path(".mutation/progress.jsonl")  # one line per finished mutant, to follow a long run
+
+
 def _progress(result: Result) -> None:
     mark = {"killed": ".", "timeout": "T", "survived": "S", "error": "E"}[result.outcome]
     print(mark, end="", flush=True)
+    with PROGRESS.open("a", encoding="utf-8") as log:
+        log.write(json.dumps(_as_json(result)) + "\n")
+
+
+def _as_json(r: Result) -> dict[str, object]:
+    return {"id": r.mutant.id, "module": r.mutant.module, "line": r.mutant.line, "scope": r.mutant.scope,
+            "kind": r.mutant.kind, "description": r.mutant.description, "outcome": r.outcome,
+            "seconds": r.seconds, "cpu": r.cpu}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,13 +69,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started = time.monotonic()
     modules = sorted({m.module for m in chosen})
-    with tempfile.TemporaryDirectory(prefix="ecm-mutation-") as scratch:
-        coverage, seconds = measure_coverage(root, Path(scratch))
+    args.coverage.parent.mkdir(parents=True, exist_ok=True)
+    PROGRESS.parent.mkdir(parents=True, exist_ok=True)
+    PROGRESS.write_text("", encoding="utf-8")
+    coverage, seconds = measure_coverage(root, args.coverage)
     print(f"traced the unmutated tests in {seconds:.0f} s; {len(chosen)} mutants of {', '.join(modules)}, "
-          f"{args.jobs} at a time")
+          f"{args.jobs} at a time", flush=True)
     results = run_mutants(chosen, root, coverage, jobs=args.jobs, timeout=max(60.0, 2 * seconds),
                           progress=_progress)
-    print(f"\nfinished in {time.monotonic() - started:.0f} s\n")
+    cpu = sum(r.cpu for r in results)
+    print(f"\nfinished in {time.monotonic() - started:.0f} s ({cpu:.0f} CPU seconds in the mutants)\n")
     listed = equivalent_ids(root)
     table = report.scores(results, set(listed))
     print("\n".join(report.table_lines(table)))
@@ -75,10 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     if stale:
         print(f"\nlisted as equivalent but killed now (remove from docs/reliability.md): {', '.join(stale)}")
     if args.json:
-        args.json.write_text(json.dumps([{"id": r.mutant.id, "module": r.mutant.module, "line": r.mutant.line,
-                                          "scope": r.mutant.scope, "kind": r.mutant.kind,
-                                          "description": r.mutant.description, "outcome": r.outcome,
-                                          "seconds": r.seconds} for r in results], indent=1))
+        args.json.write_text(json.dumps([_as_json(r) for r in results], indent=1), encoding="utf-8")
     failing = [s.module for s in table if s.rate < args.min_rate]
     if failing:
         print(f"\nbelow {args.min_rate:.0f} % killed: {', '.join(failing)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -23,6 +24,7 @@ class Result:
     mutant: Mutant
     outcome: str  # killed | timeout | survived | error
     seconds: float
+    cpu: float = 0.0
 
 
 # Test files that exercise a module without being named after it.
@@ -72,11 +74,27 @@ def request_for(module: str, source: str, root: Path, timeout: float, tests: lis
 Coverage = dict[str, dict[str, list[str]]]  # module -> line -> test node ids
 
 
-def measure_coverage(root: Path, scratch: Path) -> tuple[Coverage, float]:
-    """The unmutated tests, traced: they must pass; their time bounds a mutant's timeout."""
-    output = scratch / "coverage.json"
+def _fingerprint(root: Path) -> str:
+    """Changes whenever a lifecycle module or a lifecycle test changes."""
+    digest = hashlib.sha1()
+    for path in sorted([*(root / SOURCE_DIR).glob("*.py"), *(root / TEST_DIR).glob("*.py")]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def measure_coverage(root: Path, cache: Path) -> tuple[Coverage, float]:
+    """The unmutated tests, traced: they must pass; their time bounds a mutant's timeout.
+
+    Kept in `cache` with a fingerprint of the sources and tests, and reused while it matches.
+    """
+    fingerprint = _fingerprint(root)
+    if cache.exists():
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+        if kept.get("fingerprint") == fingerprint:
+            return kept["coverage"], float(kept["seconds"])
+    traced = cache.with_suffix(".tmp")
     request = {"source": None, "tests": [str(TEST_DIR)], "timeout": 1800,
-               "coverage": {"directory": str(root / SOURCE_DIR), "output": str(output)}}
+               "coverage": {"directory": str(root / SOURCE_DIR), "output": str(traced)}}
     worker = Worker(root)
     try:
         answer = worker.run(request)
@@ -84,7 +102,10 @@ def measure_coverage(root: Path, scratch: Path) -> tuple[Coverage, float]:
         worker.close()
     if answer["outcome"] != "survived":
         raise RuntimeError(f"the lifecycle tests fail without any mutant ({answer}); fix them first")
-    coverage: Coverage = json.loads(output.read_text(encoding="utf-8"))
+    coverage: Coverage = json.loads(traced.read_text(encoding="utf-8"))
+    traced.unlink()
+    cache.write_text(json.dumps({"fingerprint": fingerprint, "seconds": answer["seconds"],
+                                 "coverage": coverage}), encoding="utf-8")
     return coverage, float(answer["seconds"])
 
 
@@ -128,7 +149,8 @@ def run_mutants(mutants: Iterable[Mutant], root: Path, coverage: Coverage, *, jo
                         sources[mutant.module] = source_of(mutant.module, root)
                     source = mutated_source(sources[mutant.module], mutant)
                     answer = worker.run(request_for(mutant.module, source, root, timeout, tests))
-                    result = Result(mutant, str(answer["outcome"]), float(answer["seconds"]))
+                    result = Result(mutant, str(answer["outcome"]), float(answer["seconds"]),
+                                    float(answer.get("cpu", 0.0)))
                 with lock:
                     results.append(result)
                     progress(result)
