@@ -14,13 +14,15 @@ def decision_point(at: float, record: dict[str, Any]) -> DecisionPoint | None:
     instance = record.get("instance_id")
     if not isinstance(instance, str) or not instance:
         return None
-    blocking = record.get("blocking")
     waited = record.get("waited_s")
     return DecisionPoint(
         at, instance, str(record.get("function") or ""), str(record.get("decision") or ""),
-        str(record.get("reason") or ""),
-        tuple(str(b) for b in blocking) if isinstance(blocking, list) else (),
-        float(waited) if isinstance(waited, int | float) else None)
+        str(record.get("reason") or ""), _texts(record.get("blocking")),
+        float(waited) if isinstance(waited, int | float) else None, _texts(record.get("actions")))
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
 def from_messages(events: Iterable[tuple[float, str]]) -> list[DecisionPoint]:

@@ -8,12 +8,10 @@ run provisions without CloudFormation, so there are no stack events to show.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
 from ecs_cluster_manager.picture import decisions, lanes, services
 from ecs_cluster_manager.picture.model import (
-    ActionTally,
     DecisionPoint,
     HookAction,
     InvariantResult,
@@ -23,6 +21,7 @@ from ecs_cluster_manager.picture.model import (
     ServiceSeries,
     Summary,
 )
+from ecs_cluster_manager.picture.summary import tally
 from ecs_cluster_manager.sim.account import SimAccount
 from ecs_cluster_manager.sim.logs import LogsBackend
 from ecs_cluster_manager.sim.scenario import report
@@ -65,12 +64,6 @@ def service_series(counts: ServiceCounts, cluster: str, end: float) -> tuple[Ser
                         [ServiceSample(*sample) for sample in samples], end)
         for (in_cluster, name), samples in sorted(counts.samples.items())
         if in_cluster == cluster)
-
-
-def tally(actions: Iterable[HookAction]) -> tuple[ActionTally, ...]:
-    counted = Counter((a.hook, a.result or "waiting", a.completed_by or "-") for a in actions)
-    return tuple(ActionTally(hook, result, by, count)
-                 for (hook, result, by), count in sorted(counted.items()))
 
 
 def picture_from_run(run: Run, title: str | None = None) -> Picture:

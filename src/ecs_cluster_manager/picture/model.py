@@ -75,7 +75,8 @@ class DecisionPoint:
     decision: str
     reason: str
     blocking: tuple[str, ...] = ()
-    waited_s: float | None = None
+    waited_s: float | None = None  # since the action began, as the function knew it
+    actions: tuple[str, ...] = ()  # what it did: "completed CONTINUE", "heartbeat", ...
 
 
 @dataclass(frozen=True)
