@@ -132,3 +132,5 @@ def test_the_reliability_matrix_lists_every_scenario_and_nothing_else() -> None:
     files = {p.stem for p in HERE.glob("*.yaml")} | {p.stem for p in HERE.glob("gaps/*.yaml")}
     assert listed == files
     assert len({p.stem for p in HERE.glob("*.yaml")}) >= 40
+    stated = re.search(r"^(\d+) scenarios, every one played", matrix, flags=re.MULTILINE)
+    assert stated is not None and int(stated.group(1)) == len(files), "update the count"
