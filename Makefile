@@ -31,8 +31,10 @@ pytest: $(STAMP) $(CHECKOV_STAMP)
 
 test: lint typecheck pytest
 
+# The demo's picture (docs/report.md) goes to out/demo-report.html; ecm says where it is.
 demo: $(STAMP)
-	$(BIN)/ecm demo
+	mkdir -p out
+	$(BIN)/ecm demo --report out/demo-report.html
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -20,6 +20,7 @@ from ecs_cluster_manager.errors import UserError
 from ecs_cluster_manager.sim.account import SimAccount
 from ecs_cluster_manager.sim.ec2.instances import Timings
 from ecs_cluster_manager.sim.ecs import AgentBehaviour, EcsBackend, EcsTimings, StopProfile
+from ecs_cluster_manager.sim.logs import LambdaLogSink, LogsBackend
 from ecs_cluster_manager.sim.scenario.spec import Scenario
 
 LAUNCH_FUNCTION = "LifecycleLaunchFunction"
@@ -63,6 +64,10 @@ def provision(scenario: Scenario, handlers: dict[str, str] | None = None) -> Sta
     account = SimAccount(seed=scenario.seed, ecs=ecs_factory,
                          ec2_timings=Timings(boot_s=scenario.cluster.ec2_boot_s),
                          limits=realism.limits(), latency=realism.latency(scenario.seed))
+    # The functions' output goes to CloudWatch Logs, as on AWS (the picture of a run reads it).
+    logs = LogsBackend(account.clock, account.region, account.account_id)
+    account.add_service("logs", logs)
+    account.lambda_.listeners.append(LambdaLogSink(logs, account.clock, account.ids))
     template = cfn.load_template()
     params = _parameters(scenario, template)
     cluster = params["EcsCluster"]

@@ -120,7 +120,8 @@ class SetHealth(_Model):
 
 
 class SpotInterruption(_Model):
-    """EC2 reclaims a Spot instance: the interruption warning now, the action `warning_s` later."""
+    """EC2 reclaims a Spot instance: the interruption warning now, the action `warning_s` later
+    (hibernation at once: it gets the notice but not the two minutes)."""
 
     instance: Instance = 0
     warning_s: Seconds = 120.0  # EC2 gives two minutes
