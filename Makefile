@@ -31,8 +31,10 @@ pytest: $(STAMP) $(CHECKOV_STAMP)
 
 test: lint typecheck pytest
 
+# The demo's picture (docs/report.md) goes to out/demo-report.html; ecm says where it is.
 demo: $(STAMP)
-	$(BIN)/ecm demo
+	mkdir -p out
+	$(BIN)/ecm demo --report out/demo-report.html
 
 # Not part of `make test`: mutants of the lifecycle modules against their unit tests (about
 # 15 minutes on 2 idle cores; see docs/reliability.md, "Mutation testing"). Niced, so it can run

@@ -26,6 +26,19 @@ WRONG = {
     "unknown service key": (
         "cluster:\n  services:\n    - {name: web, count: 2, cpus: 256}\n",
         r"bad\.yaml:3:29: cluster\.services\[0\]\.cpus: unknown key; did you mean `cpu`\?"),
+    "launch order zero": (
+        "timeline:\n  - {at: 30, terminate_instance: {instance: {launched: 0}}}\n",
+        r"bad\.yaml:2:\d+: timeline\[0\]\.terminate_instance\.instance: launched counts from 1"),
+    "launch order without its key": (
+        "timeline:\n  - {at: 30, terminate_instance: {instance: {}}}\n",
+        r"terminate_instance\.instance\.launched: required key is missing"),
+    "instance neither index, name nor id": (
+        "timeline:\n  - {at: 30, terminate_instance: {instance: i-zz}}\n",
+        r"instance: Input should be 'launching' or 'terminating'; or string should match "
+        r"pattern .* \(got \"i-zz\"\)"),
+    "instance of the wrong type": (
+        "timeline:\n  - {at: 30, terminate_instance: {instance: [1]}}\n",
+        r"instance: Input should be a valid integer; or .*valid dictionary; or "),
     "wrong lifecycle parameter": (
         "lifecycle:\n  parameters:\n    DrainTimeoutSecond: 60\n",
         r"bad\.yaml:3:5: lifecycle\.parameters\.DrainTimeoutSecond: DrainTimeoutSecond is not a "
@@ -74,6 +87,7 @@ def test_a_wrong_scenario_is_one_line_with_its_position(
     error = captured.err.strip()
     assert "\n" not in error
     assert "Traceback" not in error
+    assert "LaunchOrder" not in error and "function-after" not in error  # Python names
     assert error.startswith(f"ecm: {bad}")
     assert re.search(pattern, error), error
 
@@ -118,3 +132,5 @@ def test_the_reliability_matrix_lists_every_scenario_and_nothing_else() -> None:
     files = {p.stem for p in HERE.glob("*.yaml")} | {p.stem for p in HERE.glob("gaps/*.yaml")}
     assert listed == files
     assert len({p.stem for p in HERE.glob("*.yaml")}) >= 40
+    stated = re.search(r"^(\d+) scenarios, every one played", matrix, flags=re.MULTILINE)
+    assert stated is not None and int(stated.group(1)) == len(files), "update the count"

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ecs_cluster_manager.cli.report_option import add_report_option, report_written, writable_report
 from ecs_cluster_manager.demo import scenario
 from ecs_cluster_manager.demo.output import Progress, summary
 from ecs_cluster_manager.demo.run import run_demo
@@ -30,15 +31,16 @@ def register(subparsers: Any) -> None:
                         help="text: progress and a summary; json: the report as data")
     parser.add_argument("--scenario", type=Path, metavar="FILE",
                         help="play a stack scenario file instead of the built-in story")
+    add_report_option(parser, "the demo's picture (a lane per instance, services, stack "
+                              "events, summary)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"page": writable_report(args.report)}
     if args.scenario is not None:
         loaded = scenario.load(args.scenario)
-        options = {"phases": loaded.phases, "parameters": loaded.parameters,
-                   "name": loaded.name}
+        options.update(phases=loaded.phases, parameters=loaded.parameters, name=loaded.name)
     if args.output == "json":
         report = run_demo(**options)
         print(json.dumps(report, indent=2))
@@ -48,4 +50,6 @@ def run(args: argparse.Namespace) -> int:
         progress.done()
         print()
         print(summary(report))
+    if args.report is not None:
+        print(report_written(args.report), file=sys.stderr if args.output == "json" else sys.stdout)
     return 0 if report["passed"] else 1

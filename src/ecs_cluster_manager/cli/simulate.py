@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ecs_cluster_manager.cli.report_option import add_report_option, report_written, writable_report
+from ecs_cluster_manager.picture import picture_from_run, write_html
 from ecs_cluster_manager.sim.scenario import report, runner, spec, summary
 from ecs_cluster_manager.sim.scenario.provision import LAUNCH_FUNCTION, TERMINATE_FUNCTION
 
@@ -51,10 +53,12 @@ def register(subparsers: Any) -> None:
                         help="run this function for the launch hook instead of the project's")
     parser.add_argument("--terminate-handler", type=_handler, metavar="MODULE:FUNCTION",
                         help="run this function for the terminate hook instead of the project's")
+    add_report_option(parser, "the run's picture (a lane per instance, services, summary)")
     parser.set_defaults(func=_simulate)
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    page = writable_report(args.report)
     scenario = spec.load(args.scenario)
     handlers = {}
     if args.launch_handler:
@@ -70,4 +74,7 @@ def _simulate(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2))
     else:
         print(summary.summary(result, args.timeline))
+    if page is not None:
+        write_html(picture_from_run(state), page)
+        print(report_written(page), file=sys.stderr if args.output == "json" else sys.stdout)
     return 0 if result["passed"] else 1

@@ -18,6 +18,8 @@ from rich.live import Live
 
 from ecs_cluster_manager.cli import render
 from ecs_cluster_manager.cli.aws_options import add_aws_options, clients, set_command, stack_name
+from ecs_cluster_manager.cli.report import window_start, write_history_page
+from ecs_cluster_manager.cli.report_option import add_report_option, report_written, writable_report
 from ecs_cluster_manager.ops.watch import Change, Finished, Tick, default_success, watch
 
 EXIT = {"succeeded": 0, "failed": 1, "timed out": 2}
@@ -32,6 +34,8 @@ def register(subparsers: Any) -> None:
                     "completes before the old instances have drained). Exit 0 complete, 1 "
                     "rolled back or failed, 2 timed out.")
     add_watch_options(parser)
+    add_report_option(parser, "the watched rollout's picture, from its history, once the "
+                              "watch returns")
     add_aws_options(parser)
     set_command(parser, run)
 
@@ -123,5 +127,13 @@ def _follow_live(items: Iterable[Change | Tick | Finished], stack: str) -> Finis
 def run(args: argparse.Namespace,
         succeeded: Callable[[str], bool] = default_success) -> int:
     name = stack_name(args)
-    return follow(watch(clients(args), name, timeout_s=args.timeout, poll_s=args.poll,
+    page = writable_report(args.report)
+    aws = clients(args)
+    started = aws.now()
+    code = follow(watch(aws, name, timeout_s=args.timeout, poll_s=args.poll,
                         succeeded=succeeded), name, args.output)
+    if page is not None:
+        # The window opens when the operation being watched started (before the watch did).
+        write_history_page(aws, name, window_start(aws, name, None, started, started), page)
+        render.progress(report_written(page))
+    return code

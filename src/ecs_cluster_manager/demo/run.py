@@ -12,7 +12,9 @@ from ecs_cluster_manager.demo.checks import evaluate
 from ecs_cluster_manager.demo.operator import Operator
 from ecs_cluster_manager.demo.operator_steps import steps
 from ecs_cluster_manager.demo.phases import DEMO, Phase, PhaseResult, run_phase
+from ecs_cluster_manager.demo.picture import picture_from_demo
 from ecs_cluster_manager.demo.watch import Say, Watch
+from ecs_cluster_manager.picture.html import write_html
 from ecs_cluster_manager.sim.account import SimAccount
 from ecs_cluster_manager.sim.ecs import StopCause
 from ecs_cluster_manager.sim.project_stack import ProjectStack
@@ -36,9 +38,11 @@ def _lost(project: ProjectStack, gone: set[str]) -> list[str]:
 
 def run_demo(say: Say | None = None, *, phases: tuple[Phase, ...] = DEMO,
              parameters: list[dict[str, str]] | None = None,
-             name: str = "ecm demo", commands_to: TextIO | None = None) -> dict[str, Any]:
+             name: str = "ecm demo", commands_to: TextIO | None = None,
+             page: Path | None = None) -> dict[str, Any]:
     """Play `phases` against the project's stack; the report (see `_report`). The operator's
-    `ecm` commands print to `commands_to` (nowhere when None)."""
+    `ecm` commands print to `commands_to` (nowhere when None). With `page`, the picture of the
+    whole demo is written there as HTML (picture/)."""
     wall_start = time.monotonic()
     account = SimAccount()
     project = ProjectStack(account, parameters=parameters)
@@ -67,9 +71,11 @@ def run_demo(say: Say | None = None, *, phases: tuple[Phase, ...] = DEMO,
             watch.checker.check_end(account.clock.now(), terminated_instances(account))
     finally:
         account.close()
-    report = _report(project, watch, results, lost, start=start,
-                     wall_s=time.monotonic() - wall_start)
-    return {"name": name, **report}
+    report = {"name": name, **_report(project, watch, results, lost, start=start,
+                                      wall_s=time.monotonic() - wall_start)}
+    if page is not None:
+        write_html(picture_from_demo(project, watch, report, start), page)
+    return report
 
 
 def _report(project: ProjectStack, watch: Watch, phases: list[PhaseResult], lost: list[str],

@@ -73,7 +73,8 @@ def follow(clients: Clients, refs: StackRefs, *, since: float, poll_s: float,
         clients.sleep(poll_s)
 
 
-def _parse(message: str) -> dict[str, Any] | None:
+def parse_line(message: str) -> dict[str, Any] | None:
+    """The decision record a log message carries (plain or in Lambda's JSON format), or None."""
     text = message.strip()
     if not text.startswith("{"):
         return None
@@ -86,7 +87,7 @@ def _parse(message: str) -> dict[str, Any] | None:
     # Lambda's JSON log format wraps what the function printed in "message".
     inner = record.get("message")
     if isinstance(inner, str) and "decision" not in record:
-        return _parse(inner)
+        return parse_line(inner)
     return record if "decision" in record else None
 
 
@@ -100,7 +101,7 @@ def _group_decisions(clients: Clients, group: str, start_ms: int, end_ms: int | 
     pages = clients("logs").get_paginator("filter_log_events").paginate(**arguments)
     for page in pages:
         for event in page["events"]:
-            record = _parse(event["message"])
+            record = parse_line(event["message"])
             if record is not None:
                 yield Decision(event["timestamp"] / 1000.0, group, record,
                                str(event.get("eventId", "")))

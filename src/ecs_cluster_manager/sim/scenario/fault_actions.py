@@ -31,7 +31,9 @@ def interrupt_spot(timeline: Timeline, instance: InstanceRef = 0,
     done = picked is not None and timeline.account.ec2.interrupt_spot(picked, warning_s, action)
     if done:
         timeline.hold_until_noticed(warning_s)
-    timeline.note(f"Spot interruption of {picked}: {action} in {warning_s:g} s" if done
+    # Hibernation gets the notice but no two minutes (sim/ec2/spot.py).
+    when = "at once" if action == "hibernate" else f"in {warning_s:g} s"
+    timeline.note(f"Spot interruption of {picked}: {action} {when}" if done
                   else f"interrupt_spot: no running instance matches {instance}")
     timeline.declare(lambda: int(done))
 

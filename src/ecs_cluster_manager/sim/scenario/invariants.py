@@ -31,6 +31,7 @@ from ecs_cluster_manager.sim.autoscaling.model import (
 from ecs_cluster_manager.sim.ecs import EcsBackend, StopCause
 from ecs_cluster_manager.sim.scenario.catalogue import INVARIANTS
 from ecs_cluster_manager.sim.scenario.function_calls import FunctionCall
+from ecs_cluster_manager.sim.scenario.service_counts import ServiceCounts
 
 __all__ = ["INVARIANTS", "InvariantChecker", "LaunchRequirements", "Violation"]
 
@@ -74,6 +75,7 @@ class InvariantChecker:
     _last_cause: dict[tuple[str, str], StopCause | None] = field(default_factory=dict)
     # instance -> (when its terminate action began, services with live tasks on it then)
     _services_at_start: dict[str, tuple[float, set[str]]] = field(default_factory=dict)
+    counts: ServiceCounts = field(default_factory=ServiceCounts)  # for the picture of the run
 
     def _flag(self, invariant: str, time: float, detail: str) -> None:
         self.violations.append(Violation(invariant, time, detail))
@@ -224,7 +226,9 @@ class InvariantChecker:
                            f"task {stop.task_arn.rsplit('/', 1)[-1]} ({stop.group}) killed with "
                            f"instance {stop.ec2_instance_id}")
         self._stops_seen = len(stop_log)
-        for health in self.ecs.service_health():
+        healths = self.ecs.service_health()
+        self.counts.record(now, healths)
+        for health in healths:
             self._check_service(health, now)
 
     def _check_service(self, health: Any, now: float) -> None:

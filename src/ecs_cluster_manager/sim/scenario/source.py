@@ -7,6 +7,7 @@ so a validation error becomes one line: `FILE:LINE:COLUMN: key.path: what is wro
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -64,10 +65,13 @@ class Source:
 
     def _explain(self, model: type[BaseModel], error: ValidationError) -> InputFileError:
         # Of a union's alternatives, the error that reaches deepest into the file is the one
-        # about what the author meant.
+        # about what the author meant; at equal depth, one whose type fits the value (a
+        # validator's own message) says more than "should be an integer".
         errors = error.errors()
-        first = max(errors, key=lambda e: self._in_document(e["loc"])[1])
-        key = self._in_document(first["loc"])[0]
+        best = max(self._rank(e) for e in errors)
+        chosen = [e for e in errors if self._rank(e) == best]
+        first = chosen[0]
+        key = self._in_document(first["loc"], first["type"])[0]
         raised = (first.get("ctx") or {}).get("error")
         if isinstance(raised, ValueErrorAt):
             return self.error((*key, *raised.key), str(raised))
@@ -79,12 +83,20 @@ class Source:
             return self.error(key, f"unknown key; {hint}allowed here: {', '.join(allowed)}")
         if kind == "missing":
             return self.error(key, "required key is missing")
-        message = str(first["msg"]).removeprefix("Value error, ")
+        # Alternatives of a union that fail equally well are all worth naming.
+        messages = list(dict.fromkeys(_message(e) for e in chosen))
+        message = "; or ".join([messages[0], *(m[:1].lower() + m[1:] for m in messages[1:])])
         value = first.get("input")
         shown = f" (got {_show(value)})" if _scalar(value) else ""
         return self.error(key, f"{message}{shown}")
 
-    def _in_document(self, loc: tuple[str | int, ...]) -> tuple[Path_, int]:
+    def _rank(self, error: Any) -> tuple[int, bool]:
+        kind = error["type"]
+        fits = kind not in _WRONG_TYPE and not (kind == "literal_error"
+                                                and not _scalar(error.get("input")))
+        return (self._in_document(error["loc"], kind)[1], fits)
+
+    def _in_document(self, loc: tuple[str | int, ...], kind: str) -> tuple[Path_, int]:
         """The error's location as a path into the document, and how deep it resolves there:
         pydantic also names the union member or the dict key it tried (`literal[...]`,
         `[key]`), which the file does not have."""
@@ -95,13 +107,23 @@ class Source:
             child = _child(current, part)
             if child is not _ABSENT:
                 current, depth = child, depth + 1
-            elif index < len(loc) - 1 or not isinstance(current, dict) or part == "[key]":
-                continue  # a name pydantic gave, not a key of the file
+            elif index < len(loc) - 1 or kind not in ("missing", "extra_forbidden"):
+                continue  # a name pydantic gave (a union member, `[key]`), not a key of the file
             key.append(part)
         return tuple(key), depth
 
 
 _ABSENT = object()
+# Errors that only say the value is not of one union member's type.
+_WRONG_TYPE = frozenset({"int_type", "int_parsing", "float_type", "float_parsing", "bool_type",
+                         "bool_parsing", "string_type", "model_type", "dict_type", "list_type",
+                         "model_attributes_type"})
+
+
+def _message(error: Any) -> str:
+    # pydantic names the model class ("or instance of LaunchOrder"): a Python name, not the file's.
+    text = re.sub(r" or instance of \w+", "", str(error["msg"]))
+    return text.removeprefix("Value error, ")
 
 
 def _child(value: Any, part: str | int) -> Any:
