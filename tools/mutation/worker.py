@@ -13,16 +13,11 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-# Where Hypothesis keeps examples: a mutant's failing examples must not be replayed by the
-# normal test run, so they go to a scratch directory (read by Hypothesis at import).
-os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = tempfile.mkdtemp(prefix="ecm-mutation-hypothesis-")
-
-import boto3
+import boto3  # preloaded once per worker, shared by every fork
 import botocore.session
 import hypothesis
 import pytest
@@ -31,9 +26,12 @@ from .coverage import LineCoverage
 from .hook import install
 
 PRELOADED = (boto3, botocore.session, hypothesis)
-# Hypothesis examples per property in a mutation run: a mutant must be caught by an edge case
-# (an @example or a generator that reaches it), not by the luck of a hundred random draws.
+# Hypothesis in a mutation run: 25 examples per property (a mutant must be caught by an edge
+# case, an @example or a generator that reaches it, not by the luck of a hundred random draws),
+# no shrinking (pass or fail is all that counts) and no example database (a mutant's failures
+# must not be replayed by the normal test run).
 MAX_EXAMPLES = 25
+PHASES = (hypothesis.Phase.explicit, hypothesis.Phase.reuse, hypothesis.Phase.generate)
 PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-m", "not slow",
                "--hypothesis-seed=0", "-o", "addopts="]
 EXIT_TESTS_FAILED = 1
@@ -46,7 +44,8 @@ class _FewerExamples:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         settings = hypothesis.settings
-        settings.register_profile("mutation", settings.default, max_examples=MAX_EXAMPLES)
+        settings.register_profile("mutation", settings.default, max_examples=MAX_EXAMPLES, phases=PHASES,
+                                  database=None)
         settings.load_profile("mutation")
 
 
