@@ -111,3 +111,9 @@ def test_the_forecast_of_a_snapshot_matches_a_direct_simulation_of_the_cluster()
     drained = [a for a in played["lifecycle_actions"] if a["hook"] == "terminate"]
     assert len(drained) == 3 and all(a["result"] == "CONTINUE" for a in drained)
     assert forecast.safe and forecast.blocked_drains == ()
+
+
+def test_an_empty_group_has_nothing_to_roll() -> None:
+    found = forecast_of(cluster([], instances=0, max_size=2))
+    assert found.safe and found.runs == 0
+    assert summary_line(found) == "the group has no instances: nothing to roll"
