@@ -25,6 +25,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from breakdown import Breakdown
 from replace import scenario
 
 from ecs_cluster_manager.sim.autoscaling.model import Group, GroupInstance, LifecycleAction
@@ -97,9 +98,11 @@ def _pct(values: list[float], q: float) -> float:
 
 def measure(design: str, instances: int) -> dict[str, Any]:
     lags = Lags()
+    sources = Breakdown()
 
     def prepare(stack: Stack) -> None:
         lags.attach(stack)
+        stack.account.lambda_.listeners.append(sources)
         if design == "polling":
             subscribe_like_the_sample(stack)
 
@@ -130,6 +133,7 @@ def measure(design: str, instances: int) -> dict[str, Any]:
         "tasks_killed": killed, "wall_s": wall,
         "throttled_by_operation": dict(account.metrics.throttles.most_common(5)),
         "errors": dict(Counter((w.error or "")[:80] for w in wakes if w.error).most_common(3)),
+        "breakdown": sources.text(),
     }
 
 
@@ -175,14 +179,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[3, 20, 100, 1000])
     parser.add_argument("--only", choices=["ours", "polling"])
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also print calls, throttled calls and failures by function and trigger")
     args = parser.parse_args(argv)
     designs = [args.only] if args.only else ["ours", "polling"]
     rows = []
     for size in args.sizes:
         for design in designs:
             rows.append(measure(design, size))
-            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+            print(json.dumps({k: v for k, v in rows[-1].items() if k != "breakdown"}),
+                  file=sys.stderr, flush=True)
     print(table(rows))
+    if args.breakdown:
+        for row in rows:
+            print(f"{row['design']}, {row['instances']} instances:\n{row['breakdown']}")
     for size in args.sizes:
         ours = next((r for r in rows if r["design"] == "ours" and r["instances"] == size), None)
         polling = next((r for r in rows

@@ -62,6 +62,7 @@ class FakeWorld:
     deny_signal: bool = False
     calls: Counter[str] = field(default_factory=Counter)
     throttle: dict[str, int] = field(default_factory=dict)  # operation -> failures left
+    broken: dict[str, int] = field(default_factory=dict)  # operation -> server errors left
     warm_pool: set[str] = field(default_factory=set)  # waiting to enter or return to a warm pool
 
     def lifecycle_state(self, instance_id: str) -> str:
@@ -107,6 +108,9 @@ class FakeWorld:
         if self.throttle.get(operation, 0) > 0:
             self.throttle[operation] -= 1
             raise client_error("ThrottlingException", "Rate exceeded", operation)
+        if self.broken.get(operation, 0) > 0:
+            self.broken[operation] -= 1
+            raise client_error("ServiceUnavailable", "Service is unavailable", operation)
 
 
 class _Fake:

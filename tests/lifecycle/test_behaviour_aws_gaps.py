@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from ecs_cluster_manager.lifecycle import launch, terminate
 from ecs_cluster_manager.lifecycle.aws import is_no_active_action
@@ -176,8 +175,9 @@ def test_throttled_success_signal_is_never_swallowed(world: FakeWorld, config: C
     world.add_instance("i-1", LAUNCH_HOOK)
     world.register("i-1")
     world.throttle["SignalResource"] = 1
-    with pytest.raises(ClientError):  # an event invocation fails, so Lambda retries it
-        run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK))
+    # Still throttled after its retries: deferred to the next sweep, never completed unsignalled.
+    result = run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK))
+    assert result["decisions"] == {"i-1": "deferred"}
     assert world.completed == [] and world.signals == []
     run(launch.GATE, world, config, SWEEP)
     assert world.signals == [("i-1", "SUCCESS")]

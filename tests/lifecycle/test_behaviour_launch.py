@@ -158,14 +158,36 @@ def test_no_signal_expected_is_normal(world: FakeWorld, config: Config, capsys: 
     assert logs(capsys)[-1]["notes"][0].startswith("no signal expected")
 
 
-def test_throttled_event_raises_so_lambda_retries_and_nothing_completes(world: FakeWorld, config: Config) -> None:
+def test_failed_event_raises_so_lambda_retries_and_nothing_completes(world: FakeWorld, config: Config) -> None:
     world.add_instance("i-1", LAUNCH_HOOK)
     world.register("i-1")
-    world.throttle["DescribeContainerInstances"] = 1
-    with pytest.raises(Exception, match="Rate exceeded"):
+    world.broken["DescribeContainerInstances"] = 1
+    with pytest.raises(Exception, match="Service is unavailable"):
         run(world, config, lifecycle_event("i-1", LAUNCH_HOOK))
     assert world.completed == []
     run(world, config, lifecycle_event("i-1", LAUNCH_HOOK))  # the retry
+    assert world.completed == [("i-1", LAUNCH_HOOK, "CONTINUE")]
+
+
+def test_throttled_event_is_deferred_to_the_sweep_and_nothing_completes(
+        world: FakeWorld, config: Config, capsys: pytest.CaptureFixture[str]) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    world.register("i-1")
+    world.throttle["DescribeContainerInstances"] = 1
+    assert run(world, config, lifecycle_event("i-1", LAUNCH_HOOK))["decisions"] == {"i-1": "deferred"}
+    assert world.completed == []
+    assert logs(capsys)[-1]["reason"].endswith("the next sweep takes it up")
+    assert run(world, config, SWEEP)["decisions"] == {"i-1": "continue"}
+    assert world.completed == [("i-1", LAUNCH_HOOK, "CONTINUE")]
+
+
+def test_throttled_check_of_an_event_is_deferred_too(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    world.register("i-1")
+    world.throttle["DescribeAutoScalingInstances"] = 1
+    assert run(world, config, lifecycle_event("i-1", LAUNCH_HOOK))["decisions"] == {}
+    assert world.completed == []
+    run(world, config, SWEEP)
     assert world.completed == [("i-1", LAUNCH_HOOK, "CONTINUE")]
 
 

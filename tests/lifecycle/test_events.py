@@ -121,6 +121,48 @@ def test_unreadable_task_counts_are_unknown_never_zero(counts: dict[str, object]
     assert isinstance(trigger, InstanceTrigger) and trigger.tasks is None
 
 
+def _resources(cpu: object, memory: object) -> list[dict[str, object]]:
+    return [{"name": "CPU", "type": "INTEGER", "integerValue": cpu},
+            {"name": "MEMORY", "type": "INTEGER", "integerValue": memory},
+            {"name": "PORTS", "type": "STRINGSET", "stringSetValue": ["22"]}]
+
+
+@pytest.mark.parametrize(("remaining", "free"), [
+    (_resources(4096, 15000), True),
+    (_resources(3584, 15000), False),  # a stopping task still holds CPU
+    (_resources(4096, 14000), False),
+    (_resources("4096", 15000), None),  # unreadable: unknown, never "free"
+    (_resources(4096, None), None),
+    ([], None),
+    ("all", None),
+])
+def test_free_resources_tell_a_stopping_task_from_a_stopped_one(remaining: object, free: bool | None) -> None:
+    event = sample("ecs_container_instance_state_change.json")
+    event["detail"].update({"registeredResources": _resources(4096, 15000), "remainingResources": remaining})
+    [trigger] = parse_event(event)
+    assert isinstance(trigger, InstanceTrigger) and trigger.resources_free is free
+
+
+def test_documented_event_has_its_resources_read() -> None:
+    [trigger] = parse_event(sample("ecs_container_instance_state_change.json"))
+    assert isinstance(trigger, InstanceTrigger) and trigger.resources_free is not None
+
+
+@pytest.mark.parametrize(("arn", "kept"), [
+    ("arn:aws:ecs:us-east-1:111122223333:container-instance/default/b54a2a04", True),
+    ("arn:aws-cn:ecs:cn-north-1:111122223333:container-instance/b54a2a04-046f-4331", True),
+    ("arn:aws:ec2:us-east-1:111122223333:instance/i-1", False),
+    ("arn:aws:ecs:us-east-1:111122223333:container-instance/x" + "y" * 300, False),
+    (["arn:aws:ecs:us-east-1:111122223333:container-instance/default/b54a2a04"], False),
+])
+def test_container_instance_arn_is_kept_only_when_it_is_one(arn: object, kept: bool) -> None:
+    event = sample("ecs_container_instance_state_change.json")
+    event["detail"]["containerInstanceArn"] = arn
+    [trigger] = parse_event(event)
+    assert isinstance(trigger, InstanceTrigger)
+    assert trigger.container_instance_arn == (arn if kept else "")
+
+
 def test_agent_connected_must_be_the_json_true() -> None:
     event = sample("ecs_container_instance_state_change.json")
     event["detail"]["agentConnected"] = "false"

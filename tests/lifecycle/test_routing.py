@@ -153,6 +153,65 @@ def test_draining_instance_with_tasks_left_costs_the_drain_gate_no_call(world: F
     assert sum(world.calls.values()) == 0
 
 
+def test_task_placed_on_a_waiting_instance_costs_the_launch_gate_no_call(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    world.register("i-1")
+    busy = registered(ecs_event("i-1", tasks=1), world.now - 30)  # its registration event came first
+    assert run(launch.GATE, world, config, busy) == {"decisions": {}}
+    assert sum(world.calls.values()) == 0
+
+
+def test_registration_event_names_the_container_instance_so_no_listing_is_needed(
+        world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    event = registered(ecs_event("i-1"), world.now - 1)
+    event["detail"]["containerInstanceArn"] = world.register("i-1")
+    assert run(launch.GATE, world, config, event)["decisions"] == {"i-1": "continue"}
+    assert world.calls["ListContainerInstances"] == 0
+
+
+def test_an_event_naming_another_instances_registration_is_not_believed(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    world.add_instance("i-2")
+    other = world.register("i-2")  # i-1 has not joined: only i-2's registration exists
+    event = registered(ecs_event("i-1"), world.now - 1)
+    event["detail"]["containerInstanceArn"] = other
+    assert run(launch.GATE, world, config, event)["decisions"] == {"i-1": "wait"}
+    assert world.calls["ListContainerInstances"] == 1  # the hint was checked, then looked up afresh
+    assert world.completed == []
+
+
+def draining(instance_id: str, resources_free: bool, agent: bool = True) -> dict[str, Any]:
+    event = ecs_event(instance_id, status="DRAINING", agent=agent)
+    cpu = [{"name": "CPU", "integerValue": 2048}, {"name": "MEMORY", "integerValue": 8000}]
+    event["detail"]["registeredResources"] = cpu
+    event["detail"]["remainingResources"] = cpu if resources_free else [
+        {"name": "CPU", "integerValue": 1536}, {"name": "MEMORY", "integerValue": 8000}]
+    return event
+
+
+def test_drain_gate_looks_only_once_the_last_task_released_its_resources(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", TERMINATE_HOOK)
+    world.register("i-1", status="DRAINING")
+    # Counts at zero while a task told to stop still holds its CPU (deregistration delay).
+    assert run(terminate.GATE, world, config, draining("i-1", resources_free=False)) == {"decisions": {}}
+    assert sum(world.calls.values()) == 0
+    assert run(terminate.GATE, world, config, draining("i-1", resources_free=True))["decisions"] != {}
+    assert world.calls["DescribeAutoScalingInstances"] == 1
+
+
+@pytest.mark.parametrize("event", [
+    draining("i-1", resources_free=True, agent=False),  # what a drained instance sends as it terminates
+    ecs_event("i-1", status="INACTIVE", agent=False),  # and once it is gone
+    ecs_event("i-1", status="DEREGISTERING", agent=False),
+])
+def test_events_of_a_terminated_instance_cost_the_drain_gate_no_call(
+        world: FakeWorld, config: Config, event: dict[str, Any]) -> None:
+    world.add_instance("i-1", TERMINATE_HOOK)
+    assert run(terminate.GATE, world, config, event) == {"decisions": {}}
+    assert sum(world.calls.values()) == 0
+
+
 # ---- issue 8.8 / 10: the sweep sees warm pools, and is bounded per wake-up -----------------------
 
 

@@ -12,6 +12,9 @@ The clients are configured for the APIs' rate limits and the function's time lim
 - Backoff never eats the function's timeout: a retry is refused once the invocation has less
   than RETRY_RESERVE_MS left (the longest a retry can take: its backoff and one attempt), and
   the call fails as it would have without retries; the next wake-up repeats it.
+- A call still throttled after its retries is not a failure of the invocation: the runtime
+  leaves the instance to the next sweep (`is_throttling`), which repeats the whole wake-up's work
+  from a fresh observation; failing would only make Lambda retry the same event a minute later.
 """
 
 from __future__ import annotations
@@ -98,6 +101,21 @@ def is_no_active_action(error: BaseException) -> bool:
     """
     return (error_code(error) == "ValidationError"
             and "no active lifecycle action" in error_message(error).lower())
+
+
+# Request-rate error codes among those botocore's standard retry mode retries as throttling
+# (boto3 documentation, "Retries", standard retry mode): Auto Scaling and CloudFormation answer
+# `Throttling`, ECS `ThrottlingException`, EC2 `RequestLimitExceeded`, Lambda
+# `TooManyRequestsException`. Quota errors (`LimitExceededException`) are not a rate: they fail.
+THROTTLING_CODES = frozenset({
+    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+    "TooManyRequestsException", "RequestLimitExceeded", "RequestThrottled", "SlowDown",
+    "EC2ThrottledException",
+})
+
+
+def is_throttling(error: BaseException) -> bool:
+    return error_code(error) in THROTTLING_CODES
 
 
 def is_instance_not_found(error: BaseException) -> bool:

@@ -59,7 +59,9 @@ def find_container_instance(ecs: Any, cluster: str, instance_id: str, arn_hint: 
     if include_health:
         kwargs["include"] = ["CONTAINER_INSTANCE_HEALTH"]
     described = ecs.describe_container_instances(**kwargs).get("containerInstances", [])
-    return _preferred([_container_instance(raw) for raw in described])
+    # A hint (a tag, an event) may name another instance's registration: only ours count.
+    return _preferred([_container_instance(raw) for raw in described
+                       if raw.get("ec2InstanceId") == instance_id])
 
 
 def _list_task_arns(ecs: Any, cluster: str, desired: str, container_instance: str = "") -> list[str]:

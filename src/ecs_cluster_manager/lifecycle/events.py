@@ -41,6 +41,9 @@ _MAX_WRAPPERS = 3
 # SQS and SNS messages are at most 256 KiB; a longer body is not a notification.
 _MAX_BODY_CHARS = 262_144
 _MAX_SLICE = 1000
+# An ECS container instance ARN: arn:<partition>:ecs:<region>:<account>:container-instance/...
+_CONTAINER_INSTANCE_ARN = re.compile(
+    r"arn:[a-z-]{1,20}:ecs:[a-z0-9-]{1,30}:\d{12}:container-instance/[\w/-]{1,200}")
 _SHOWN_CHARS = 80
 
 
@@ -72,6 +75,8 @@ class InstanceTrigger:
     tasks: int | None = None  # runningTasksCount + pendingTasksCount, when the event carries them
     registered_at: float | None = None
     health: str | None = None
+    container_instance_arn: str = ""  # a hint only: observe checks it names this EC2 instance
+    resources_free: bool | None = None  # remaining CPU and memory equal to registered; None: unknown
 
 
 @dataclass(frozen=True)
@@ -185,8 +190,11 @@ def _from_container_instance(detail_type: str, detail: dict[str, Any]) -> Trigge
     if cluster is None or not is_instance_id(instance_id):
         return Ignored("container instance event without a clusterArn or an EC2 instance id")
     assert isinstance(instance_id, str)
+    arn = _text(detail, "containerInstanceArn") or ""
+    arn = arn if _CONTAINER_INSTANCE_ARN.fullmatch(arn) else ""
     if detail_type == HEALTH_CHANGE:
-        return InstanceTrigger(cluster, instance_id, health=_text(detail, "overallStatus") or "")
+        return InstanceTrigger(cluster, instance_id, health=_text(detail, "overallStatus") or "",
+                               container_instance_arn=arn)
     return InstanceTrigger(
         cluster_arn=cluster,
         instance_id=instance_id,
@@ -194,6 +202,8 @@ def _from_container_instance(detail_type: str, detail: dict[str, Any]) -> Trigge
         agent_connected=detail.get("agentConnected") is True,
         tasks=_task_total(detail),
         registered_at=parse_time(detail.get("registeredAt")),
+        container_instance_arn=arn,
+        resources_free=_resources_free(detail),
     )
 
 
@@ -201,6 +211,30 @@ def _task_total(detail: dict[str, Any]) -> int | None:
     """runningTasksCount + pendingTasksCount; unknown (never zero) if one is absent or unreadable."""
     counts = [_count(detail.get(key)) for key in ("runningTasksCount", "pendingTasksCount")]
     return None if None in counts else sum(c for c in counts if c is not None)
+
+
+def _cpu_and_memory(resources: object) -> tuple[int, int] | None:
+    if not isinstance(resources, list):
+        return None
+    found: dict[str, int] = {}
+    for item in resources:
+        if isinstance(item, dict) and item.get("name") in ("CPU", "MEMORY"):
+            value = _count(item.get("integerValue"))
+            if value is not None:
+                found[str(item["name"])] = value
+    return (found["CPU"], found["MEMORY"]) if len(found) == 2 else None
+
+
+def _resources_free(detail: dict[str, Any]) -> bool | None:
+    """Whether no task holds CPU or memory on the instance any more; None when unreadable.
+
+    ECS releases a task's resources only when it has stopped (Amazon ECS Developer Guide, "Amazon
+    ECS container instance state change events"), so while the counts are already zero (a task
+    told to stop no longer counts as running) this says whether a task is still stopping.
+    """
+    registered = _cpu_and_memory(detail.get("registeredResources"))
+    remaining = _cpu_and_memory(detail.get("remainingResources"))
+    return None if registered is None or remaining is None else registered == remaining
 
 
 def _from_slice(value: object) -> Trigger:

@@ -19,16 +19,20 @@ def _relevant(trigger: InstanceTrigger, config: Config, now: float) -> bool:
     """Only an instance that just became ready (or failed for good) can change the decision.
 
     Every task start and stop and every agent reconnect of an instance in service also sends a
-    state change event; one registered longer ago than the launch timeout cannot belong to a
-    launch still waiting (that launch would have been abandoned), so it costs no call at all.
+    state change event. The one that says an instance joined is its registration's, which
+    carries no task yet; an event with tasks on the instance is about one that joined earlier,
+    and if that instance is still waiting (on a health check or an attribute), the health change
+    event or the one-minute sweep sees it. One registered longer ago than the launch timeout
+    cannot belong to a launch still waiting (that launch would have been abandoned). Either
+    costs no call at all.
     """
     if trigger.health is not None:  # a health change event: only a turn to OK can help
         return config.launch_require_health_ok and trigger.health == "OK"
     registered = trigger.registered_at
     if registered is not None and registered < now - config.launch_timeout_s - CLOCK_SKEW_S:
         return False
-    ready = trigger.status == "ACTIVE" and trigger.agent_connected
-    return ready or trigger.status == "REGISTRATION_FAILED"
+    joined = trigger.status == "ACTIVE" and trigger.agent_connected and not trigger.tasks
+    return joined or trigger.status == "REGISTRATION_FAILED"
 
 
 GATE = Gate(

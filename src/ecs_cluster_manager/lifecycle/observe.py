@@ -38,6 +38,7 @@ class Target:
     event_time: float | None = None
     destination: str | None = None
     from_sweep: bool = False
+    container_instance_arn: str = ""  # from an ECS event: a hint, checked like a remembered one
 
 
 def _launch_wait_start(ec2: Ec2Instance, event_start: float | None, now: float) -> tuple[float, bool]:
@@ -62,8 +63,8 @@ def observe_launch(clients: Clients, config: Config, target: Target, now: float)
     started, remembered = _launch_wait_start(ec2, event_start, now)
     instance = None
     if ec2.exists:
-        instance = ecs_reads.find_container_instance(
-            clients.ecs, config.cluster, target.instance_id, include_health=True)
+        instance = _current_container_instance(clients, config, target.instance_id,
+                                               target.container_instance_arn, include_health=True)
     live: tuple[TaskView, ...] = ()
     complete = False
     if instance is not None and instance.status in JOINED and launch_timed_out(now - started, config):
@@ -86,11 +87,14 @@ def observe_launch(clients: Clients, config: Config, target: Target, now: float)
 
 
 def _current_container_instance(clients: Clients, config: Config, instance_id: str,
-                                hint: str) -> ContainerInstance | None:
-    """A remembered ARN is a hint, never the truth: an agent that re-registered has a new one."""
-    instance = ecs_reads.find_container_instance(clients.ecs, config.cluster, instance_id, hint)
+                                hint: str, include_health: bool = False) -> ContainerInstance | None:
+    """A remembered ARN (or an event's) is a hint, never the truth: an agent that re-registered
+    has a new one, so a hinted registration that is not ACTIVE or DRAINING is looked up afresh."""
+    instance = ecs_reads.find_container_instance(clients.ecs, config.cluster, instance_id, hint,
+                                                 include_health)
     if hint and (instance is None or instance.status not in JOINED):
-        fresh = ecs_reads.find_container_instance(clients.ecs, config.cluster, instance_id)
+        fresh = ecs_reads.find_container_instance(clients.ecs, config.cluster, instance_id,
+                                                  include_health=include_health)
         instance = fresh or instance
     return instance
 

@@ -14,6 +14,10 @@ Safety rules this module owns:
   still leaves one "ignored" log line saying why.
 - An error while handling an event propagates, so Lambda retries the invocation; the sweep logs
   a failed instance and goes on, since it runs again within a minute anyway.
+- A call still throttled after its retries fails nothing: the wake-up logs "deferred" and
+  returns, and the next sweep (within a minute, before Lambda's own retry would come) finds
+  the instance still waiting and decides afresh. Nothing is lost, since no decision is kept
+  between wake-ups: every one is made again from what AWS says then.
 
 The sweep is bounded per wake-up. The scheduled wake-up makes one DescribeAutoScalingGroups
 call; one waiting instance is handled in place, more are fanned out to asynchronous invocations
@@ -39,7 +43,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 
 from .act import ActionContext, apply
-from .aws import Clients, error_code, error_message
+from .aws import Clients, error_code, error_message, is_throttling
 from .config import Config
 from .events import (
     SWEEP_SLICE_KEY,
@@ -252,11 +256,12 @@ def _targets(gate: Gate, runtime: Runtime, trigger: Trigger) -> list[Target]:
             _ignore(gate, runtime, "instance", f"{trigger.instance_id} is {state or 'not in our group'}, "
                     f"not waiting on the {gate.name} hook")
             return []
-        return [Target(trigger.instance_id, destination=WARM_POOL if state == WARM_POOL_WAIT else None)]
+        return [Target(trigger.instance_id, destination=WARM_POOL if state == WARM_POOL_WAIT else None,
+                       container_instance_arn=trigger.container_instance_arn)]
     return _lifecycle_targets(gate, runtime, trigger)
 
 
-def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> Decision:
+def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> str:
     config, hook = runtime.config, gate.hook_of(runtime.config)
     obs = gate.observe(runtime.clients, config, target, runtime.clock())
     decision = gate.decide(obs, config)
@@ -268,6 +273,17 @@ def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> Deci
         "reason": decision.reason, "waited_s": round(obs.waited_s, 1), "blocking": list(decision.blocking),
         "actions": outcome.done, "notes": outcome.notes, "trigger": trigger,
     })
+    return decision.decision
+
+
+def _failed(gate: Gate, runtime: Runtime, instance_id: str | None, trigger: str, error: Exception) -> str:
+    """Log a wake-up's error; "deferred" when it was throttling, which the next sweep repeats."""
+    decision = "deferred" if is_throttling(error) else "error"
+    reason = f"{error_code(error) or type(error).__name__}: {error_message(error)}"
+    if decision == "deferred":
+        reason += "; still throttled after retries, the next sweep takes it up"
+    log_line({"function": gate.name, "asg": runtime.config.asg_name, "hook": gate.hook_of(runtime.config),
+              "instance_id": instance_id, "decision": decision, "reason": reason, "trigger": trigger})
     return decision
 
 
@@ -285,17 +301,20 @@ def handle(gate: Gate, runtime: Runtime, event: object,
     runtime.clients.budget.remaining_ms = remaining_ms  # retries never outlast the invocation
     for trigger in parse_event(event):
         kind = type(trigger).__name__.removesuffix("Trigger").lower()
-        for target in _targets(gate, runtime, trigger):
+        try:
+            targets = _targets(gate, runtime, trigger)
+        except Exception as error:
+            if not is_throttling(error):
+                raise
+            _failed(gate, runtime, None, kind, error)
+            continue
+        for target in targets:
             try:
-                decisions[target.instance_id] = _process(gate, runtime, target, kind).decision
+                decisions[target.instance_id] = _process(gate, runtime, target, kind)
             except Exception as error:
-                log_line({"function": gate.name, "asg": runtime.config.asg_name,
-                          "hook": gate.hook_of(runtime.config), "instance_id": target.instance_id,
-                          "decision": "error", "reason": f"{error_code(error) or type(error).__name__}: "
-                          f"{error_message(error)}", "trigger": kind})
-                if not target.from_sweep:
+                decisions[target.instance_id] = _failed(gate, runtime, target.instance_id, kind, error)
+                if not target.from_sweep and not is_throttling(error):
                     raise
-                decisions[target.instance_id] = "error"
         if isinstance(trigger, SweepTrigger) and gate.on_sweep is not None and (
                 remaining_ms is None or remaining_ms() >= HOUSEKEEPING_RESERVE_MS):
             gate.on_sweep(runtime.clients, runtime.config, runtime.clock())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .config import Config
-from .decide_terminate import NOTHING_TO_DRAIN, decide_terminate
+from .decide_terminate import decide_terminate
 from .entry import current_runtime
 from .events import TERMINATING, InstanceTrigger
 from .leftovers import clean_leftovers
@@ -17,14 +17,21 @@ from .runtime import Gate, handle
 
 
 def _relevant(trigger: InstanceTrigger, config: Config, now: float) -> bool:
-    """Only an instance with no task left that wants to run, or one that left ECS, can be done.
+    """Only the event that says the last task on a draining instance stopped can finish a drain.
 
-    Health changes never finish a drain. Unknown task counts (an event without them): look anyway.
+    That is DRAINING, agent connected, no task running or pending, and all its CPU and memory
+    free again (a task told to stop leaves the counts at once but holds its resources until it
+    has stopped). Unknown counts or resources (an event without them): look anyway. Health
+    changes never finish a drain. A DRAINING instance whose agent is disconnected has already
+    terminated (or cannot stop tasks until its agent is back, which sends its own event), and a
+    container instance leaves ECS (INACTIVE) after its instance terminated: neither concerns a
+    waiting drain. One that leaves ECS during a drain is rare (someone deregistered it) and the
+    one-minute sweep finds it.
     """
     if trigger.health is not None:
         return False
-    drained = trigger.status == "DRAINING" and not trigger.tasks
-    return drained or trigger.status in NOTHING_TO_DRAIN
+    return (trigger.status == "DRAINING" and trigger.agent_connected and not trigger.tasks
+            and trigger.resources_free is not False)
 
 
 GATE = Gate(
