@@ -14,6 +14,8 @@ from ecs_cluster_manager.sim.project_stack import ProjectStack, example_paramete
 from ecs_cluster_manager.sim.scenario import spec
 from tests.cli.harness import SECOND_AMI, Ecm
 
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "demo-cluster.yaml"
+
 
 @pytest.fixture
 def busy(project: ProjectStack) -> ProjectStack:
@@ -47,6 +49,13 @@ def test_snapshot_of_the_stack_writes_a_scenario_forecast_reads(
     assert any("standalone task nightly-report" in r for r in result["reasons"])
 
 
+def test_the_docs_example_is_a_snapshot_of_the_demos_cluster(
+        ecm: Ecm, busy: ProjectStack, tmp_path: Path) -> None:
+    path = tmp_path / "now.yaml"
+    assert ecm("snapshot", "--stack-name", "ecm-dev", "-o", str(path)).code == 0
+    assert spec.load(path) == spec.load(EXAMPLE), "regenerate docs/examples/demo-cluster.yaml"
+
+
 def test_anonymized_snapshot_names_nothing_of_the_cluster(ecm: Ecm, busy: ProjectStack) -> None:
     ran = ecm("snapshot", "--stack-name", "ecm-dev", "--anonymize")
     assert ran.code == 0, ran.err
@@ -69,6 +78,8 @@ def test_forecast_of_the_live_stack_prints_a_verdict(ecm: Ecm, busy: ProjectStac
     (("forecast", "x.yaml", "--stack-name", "ecm-dev"), "not both"),
     (("forecast", "x.yaml", "--runs", "0"), "at least 1"),
     (("snapshot", "--cluster", "c"), "go together"),
+    (("snapshot", "--stack-name", "ecm-dev", "-o", "/no/such/dir/x.yaml"),
+     "--output-file /no/such/dir/x.yaml: directory /no/such/dir does not exist"),
     (("snapshot", "--stack-name", "s", "--cluster", "c", "--auto-scaling-group", "g"),
      "not both"),
 ])

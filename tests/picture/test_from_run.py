@@ -121,8 +121,9 @@ def test_a_dip_below_minimum_is_marked_from_the_killed_tasks(no_room: Picture,
 
 
 def test_broken_invariants_are_in_the_summary_and_on_the_time_axis(no_room: Picture) -> None:
-    broken = {i.name for i in no_room.summary.invariants if not i.held}
-    assert {"service-below-minimum", "task-stopped-by-termination"} <= broken
+    broken = {i.name: i for i in no_room.summary.invariants if not i.held}
+    assert {"service-below-minimum", "task-stopped-by-termination"} <= set(broken)
+    assert "cannot be placed again" in broken["service-below-minimum"].expected
     assert any(m.text.startswith("invariant broken: service-below-minimum")
                for m in no_room.markers)
     assert any("cluster ready" in m.text for m in no_room.markers)

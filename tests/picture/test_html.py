@@ -60,3 +60,9 @@ def test_json_has_iso_times_and_no_python_reprs(no_room: Picture) -> None:
     assert api["dips"][0]["start"].endswith("Z") and api["dips"][0]["lowest"] == 4
     assert data["lanes"][0]["intervals"][0]["start"].startswith("20")
     assert data["summary"]["duration_s"] == no_room.summary.duration_s
+
+
+def test_an_expected_break_says_so_and_why(no_room: Picture, tmp_path: Path) -> None:
+    page = write_html(no_room, tmp_path / "no-room.html").read_text(encoding="utf-8")
+    assert "broken (expected)" in page and "BROKEN" not in page
+    assert "expected: api&#x27;s tasks killed with the instance" in page

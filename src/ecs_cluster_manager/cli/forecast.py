@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ def whole(value: str) -> int:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "forecast", help="simulate a full replacement of a cluster before you roll it",
-        description="Simulate an AMI roll of the cluster (every instance replaced, BATCH at a "
+        description="Simulate an AMI roll of the cluster (every instance replaced, K at a "
                     "time, as the stack's rolling update does it) with this project's "
                     "functions, several times with different seeds and timings, and print the "
                     "duration as a range, each service's lowest running count, the drains that "
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     played = runs.play(scenario, runs=args.runs, seed=args.seed, batch=args.batch_size)
     forecast = played.forecast
     if notes:
-        forecast = Forecast(**{**vars(forecast), "notes": forecast.notes + notes})
+        forecast = replace(forecast, notes=forecast.notes + notes)
     if args.output == "json":
         render.json_line(forecast.as_dict())
     else:

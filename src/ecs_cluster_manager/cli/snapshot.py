@@ -10,6 +10,7 @@ from typing import Any
 
 from ecs_cluster_manager.cli import render
 from ecs_cluster_manager.cli.aws_options import STACK_ENV, add_aws_options, clients, set_command
+from ecs_cluster_manager.cli.report_option import writable_report
 from ecs_cluster_manager.errors import UserError
 from ecs_cluster_manager.forecast import scenario_file
 from ecs_cluster_manager.forecast import snapshot as snapshots
@@ -61,6 +62,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    writable_report(args.output_file, "--output-file", "cluster.yaml")  # before any call
     taken = take(args, clients(args))
     if args.anonymize:
         taken = anonymize(taken)

@@ -10,7 +10,7 @@ from pathlib import Path
 import plotly.io as pio
 
 from ecs_cluster_manager.picture.chart import figure, when
-from ecs_cluster_manager.picture.model import KIND_LABELS, Picture
+from ecs_cluster_manager.picture.model import KIND_LABELS, InvariantResult, Picture
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:2px 8px;
@@ -33,6 +33,12 @@ def _row(*cells: object, tag: str = "td") -> str:
     return "<tr>" + "".join(f"<{tag}>{escape(str(c))}</{tag}>" for c in cells) + "</tr>"
 
 
+def _verdict(result: InvariantResult) -> str:
+    if result.held:
+        return "held"
+    return "broken (expected)" if result.expected else "BROKEN"
+
+
 def summary_html(picture: Picture) -> str:
     summary = picture.summary
     minutes, seconds = divmod(round(picture.end - picture.start), 60)
@@ -46,8 +52,9 @@ def summary_html(picture: Picture) -> str:
                            for t in summary.actions) + "</table>")
     if summary.invariants:
         rows = "".join(
-            f'<tr><td class="{"held" if i.held else "broken"}">'
-            f'{"held" if i.held else "BROKEN"}</td><td>{escape(i.description)}'
+            f'<tr><td class="{"held" if i.held else "broken"}">{_verdict(i)}</td>'
+            f"<td>{escape(i.description)}"
+            + (f"<br><i>expected: {escape(i.expected)}</i>" if i.expected else "")
             + "".join(f"<br>{escape(v)}" for v in i.violations) + "</td></tr>"
             for i in summary.invariants)
         parts.append("<table>" + _row("", "invariant", tag="th") + rows + "</table>")

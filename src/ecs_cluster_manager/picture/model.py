@@ -128,6 +128,7 @@ class InvariantResult:
     description: str
     held: bool
     violations: tuple[str, ...] = ()
+    expected: str = ""  # why the scenario expects it to break, when it does
 
 
 @dataclass(frozen=True)
