@@ -8,6 +8,7 @@ said it waited for: draining, tasks, services), terminated.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -94,13 +95,20 @@ def _hook_intervals(action: HookAction, decisions: Sequence[DecisionPoint],
 def lane(life: InstanceLife, actions: Sequence[HookAction],
          decisions: Sequence[DecisionPoint], start: float, end: float) -> Lane:
     """One instance's lane between `start` and `end` (the picture's bounds)."""
-    ordered = sorted(actions, key=lambda a: a.start)
+    # In the order they ended: actions on one instance follow each other, and history's ends
+    # (the completing lines) are surer than its starts.
+    ordered = sorted(actions, key=lambda a: (math.inf if a.end is None else a.end, a.start))
     state = LAUNCHING if (ordered and ordered[0].hook == "launch") or (
         not ordered and life.launched is not None) else IN_SERVICE
     cursor = life.launched if life.launched is not None else start
     intervals: list[Interval] = []
     described: list[HookAction] = []
-    for action in ordered:
+    for number, action in enumerate(ordered):
+        if number and action.start < cursor:
+            # History's times are a moment off (a completing line is stamped after its call
+            # returned): an action cannot begin before the previous one on the instance ended.
+            action = replace(action, start=cursor, end=None if action.end is None
+                             else max(action.end, cursor))
         if action.start > cursor:
             intervals.append(Interval(state, cursor, action.start))
         found = _within(decisions, action, end)
