@@ -34,7 +34,7 @@ def test_heartbeat_then_abandon_a_held_launch(ecm: Ecm, project: ProjectStack) -
 
 def test_continue_on_terminate_refuses_while_tasks_run(ecm: Ecm, project: ProjectStack) -> None:
     ecs = project.account.client("ecs")
-    workloads.start(ecs, project.parameter("EcsClusterName"))
+    workloads.start(ecs, project.account.client("elbv2"), project.parameter("EcsClusterName"))
     project.account.clock.run_for(300)
     victim = next(iter(project.account.autoscaling.groups["ecm-dev-ecs"].instances))
     project.account.client("autoscaling").terminate_instance_in_auto_scaling_group(

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ecs_cluster_manager.cli.main import main
+from ecs_cluster_manager.picture.as_json import iso
 from ecs_cluster_manager.sim.project_stack import ProjectStack
 from tests.cli.harness import SECOND_AMI, Ecm
 
@@ -117,3 +118,26 @@ def test_demo_refuses_a_bad_path_before_running(tmp_path: Path,
     assert main(["demo", "--report", str(tmp_path / "missing" / "demo.html")]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "does not exist" in captured.err
+
+
+def test_report_window_opens_with_the_latest_operation(ecm: Ecm, project: ProjectStack) -> None:
+    """After an update, the default window is the update: the old instances' launches are
+    before it, so their lanes open in service and end drained."""
+    old = set(project.account.autoscaling.groups["ecm-dev-ecs"].instances)
+    project.account.clock.run_for(3600)
+    project.publish_ami(SECOND_AMI)
+    updated_at = project.account.clock.now()
+    project.update()
+    assert project.wait() == "UPDATE_COMPLETE"
+    project.account.clock.run_for(900)  # the drains end after the stack does
+    ran = ecm("report", "--stack-name", "ecm-dev", "--output", "json")
+    assert ran.code == 0, ran.err
+    data = json.loads(ran.out)
+    lanes = {lane["instance_id"]: lane for lane in data["lanes"]}
+    assert old < set(lanes) and len(lanes) == 4
+    for instance in old:
+        kinds = [i["kind"] for i in lanes[instance]["intervals"]]
+        assert kinds[0] == "in-service" and kinds[-1] == "terminated"
+        assert [a["hook"] for a in lanes[instance]["actions"]] == ["terminate"]
+    assert all(a["start"] >= iso(updated_at) for lane in data["lanes"]
+               for a in lane["actions"])

@@ -11,7 +11,8 @@ from tests.cli.harness import SECOND_AMI, Ecm
 
 
 def start_workloads(project: ProjectStack) -> None:
-    workloads.start(project.account.client("ecs"), project.parameter("EcsClusterName"))
+    workloads.start(project.account.client("ecs"), project.account.client("elbv2"),
+                    project.parameter("EcsClusterName"))
     project.account.clock.run_for(300)
 
 

@@ -17,10 +17,14 @@ from ecs_cluster_manager.cli.aws_options import (
 from ecs_cluster_manager.cli.prompt import confirm
 from ecs_cluster_manager.cli.watch import add_watch_options, follow
 from ecs_cluster_manager.errors import UserError
+from ecs_cluster_manager.forecast.change import forecast_change
+from ecs_cluster_manager.forecast.verdict import Forecast
+from ecs_cluster_manager.forecast.words import summary_line
 from ecs_cluster_manager.ops import change_set as change_sets
 from ecs_cluster_manager.ops.deploy import Planned, plan
-from ecs_cluster_manager.ops.failures import OperationFailed
+from ecs_cluster_manager.ops.failures import OperationFailed, explain
 from ecs_cluster_manager.ops.preview import Preview
+from ecs_cluster_manager.ops.session import Clients
 from ecs_cluster_manager.ops.watch import watch
 from ecs_cluster_manager.template import default_template_path
 
@@ -40,6 +44,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--yes", action="store_true", help="execute without asking")
     parser.add_argument("--no-watch", action="store_true",
                         help="return once the change set is executing")
+    parser.add_argument("--no-forecast", action="store_true",
+                        help="when the change set rolls the instances, do not simulate the "
+                             "roll of the live cluster before asking (ecm forecast)")
     add_watch_options(parser)
     add_aws_options(parser)
     set_command(parser, run)
@@ -59,11 +66,17 @@ def _preview_parts(preview: Preview) -> list[Any]:
     return parts
 
 
-def _show(planned: Planned, output: str) -> None:
+def _forecast_parts(forecast: Forecast) -> list[Any]:
+    return [render.plain(f"Forecast: {summary_line(forecast)}"),
+            *(render.plain(f"  - {reason}") for reason in forecast.reasons[1:])]
+
+
+def _show(planned: Planned, output: str, forecast: Forecast | None) -> None:
     if output == "json":
         render.json_line({"checks": [c.as_dict() for c in planned.checks],
                           "uploaded": [vars(u) for u in planned.uploaded],
-                          "preview": planned.preview.as_dict() if planned.preview else None})
+                          "preview": planned.preview.as_dict() if planned.preview else None,
+                          "forecast": forecast.as_dict() if forecast else None})
         return
     render.progress(f"validated: {len(planned.checks)} checks passed "
                     "(ecm validate shows each)")
@@ -71,8 +84,26 @@ def _show(planned: Planned, output: str) -> None:
         render.progress(f"{'already there' if item.skipped else 'uploaded'}: {item.key}")
     assert planned.preview is not None, "a computed change set has a preview"
     out = render.console()
-    for part in _preview_parts(planned.preview):
+    for part in _preview_parts(planned.preview) + (_forecast_parts(forecast) if forecast else []):
         out.print(part)
+
+
+def _forecast(aws: Clients, name: str, planned: Planned, args: argparse.Namespace
+              ) -> Forecast | None:
+    """The simulated roll of the live cluster under the change set's settings, when it rolls."""
+    roll = planned.preview.roll if planned.preview else None
+    if roll is None or args.no_forecast or planned.change_set is None:
+        return None
+    render.progress(f"forecasting the roll of {roll.instances} instance(s) in the simulator "
+                    "(--no-forecast skips this)")
+    try:
+        return forecast_change(aws, name, planned.change_set.parameters, roll.batch)
+    except Exception as error:  # the preview goes on without it; the question still comes
+        failure = error if isinstance(error, OperationFailed) else explain(error)
+        if failure is None:
+            raise
+        render.progress(f"forecast not made: {failure}")
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -94,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if change_set.status == "FAILED":
         raise OperationFailed(f"CloudFormation refused the change set: {change_set.reason}")
-    _show(planned, args.output)
+    _show(planned, args.output, _forecast(aws, name, planned, args))
     try:
         go_ahead = confirm(f"Execute this change set on {name}?", args.yes)
     except UserError:

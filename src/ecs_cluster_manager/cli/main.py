@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 # Each name is a module in this package exposing `register(subparsers)`; the registered parser
 # sets `func(args) -> int`. Add a verb by adding its module name here.
 VERBS: tuple[str, ...] = ("validate", "package", "deploy", "status", "watch", "logs", "hook",
-                          "cancel", "delete", "verify", "simulate", "demo", "report")
+                          "cancel", "delete", "verify", "simulate", "demo", "report",
+                          "snapshot", "forecast")
 
 
 def build_parser() -> argparse.ArgumentParser:

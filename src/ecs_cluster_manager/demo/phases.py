@@ -61,7 +61,8 @@ def _cancel_update(project: ProjectStack, args: dict[str, Any]) -> None:
 
 
 def _start_workloads(project: ProjectStack, args: dict[str, Any]) -> None:
-    workloads.start(project.account.client("ecs"), project.parameter("EcsClusterName"))
+    workloads.start(project.account.client("ecs"), project.account.client("elbv2"),
+                    project.parameter("EcsClusterName"))
 
 
 STEPS: dict[str, Callable[[ProjectStack, dict[str, Any]], None]] = {

@@ -125,12 +125,13 @@ def picture_from_history(clients: Clients, stack: str, since: float,
               if (p := decision_point(d.at, d.record)) is not None]
     events = [e for e in stack_events(clients, refs.stack_id, since) if e.at <= end]
     by_kind = {(a.instance_id, a.kind): a for a in found}
+    about: dict[tuple[str, str], list[DecisionPoint]] = {}
+    for point in points:
+        about.setdefault((point.instance_id, point.function), []).append(point)
     ids = sorted({a.instance_id for a in found} | {p.instance_id for p in points})
     actions = [action for instance in ids for hook in ("launch", "terminate")
-               for action in hook_actions(
-                   instance, hook, [p for p in points if p.instance_id == instance
-                                    and p.function == hook],
-                   by_kind.get((instance, hook)), timeouts.get(hook))]
+               for action in hook_actions(instance, hook, about.get((instance, hook), []),
+                                          by_kind.get((instance, hook)), timeouts.get(hook))]
     lives = [lanes.InstanceLife(
         instance,
         launched.start if (launched := by_kind.get((instance, "launch"))) else None,

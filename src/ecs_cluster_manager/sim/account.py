@@ -29,6 +29,7 @@ from ecs_cluster_manager.sim.clock import VirtualClock
 from ecs_cluster_manager.sim.ec2.backend import Ec2Backend
 from ecs_cluster_manager.sim.ec2.instances import Instance, Timings
 from ecs_cluster_manager.sim.ec2.view import Ec2View
+from ecs_cluster_manager.sim.elbv2 import Elbv2Backend
 from ecs_cluster_manager.sim.errors import AwsError, response_metadata, throttling_error
 from ecs_cluster_manager.sim.events.backend import EventsBackend
 from ecs_cluster_manager.sim.events.cloudtrail import CloudTrail
@@ -100,6 +101,7 @@ class SimAccount:
         self.ec2 = Ec2Backend(self.clock, self.ids, region, account_id, self.publish,
                               timings=ec2_timings)
         self.ec2_view = Ec2View(self.ec2)
+        self.elbv2 = Elbv2Backend(region, account_id)
         self.autoscaling = AutoScalingBackend(self.clock, self.ids, region, account_id,
                                               self.ec2, publish=self.publish)
         factory = _default_ecs_factory() if ecs == _DEFAULT_ECS else ecs
@@ -111,9 +113,12 @@ class SimAccount:
             set_caller_source = getattr(self.ecs, "set_caller_source", None)
             if callable(set_caller_source):  # ECS records which function stopped or drained
                 set_caller_source(self._calling_function)
+            set_target_groups = getattr(self.ecs, "set_target_group_source", None)
+            if callable(set_target_groups):  # a service's deregistration delay is its group's
+                set_target_groups(self.elbv2.deregistration_delay_s)
         self.backends: dict[str, ServiceBackend] = {
             "ec2": self.ec2, "autoscaling": self.autoscaling, "events": self.events,
-            "lambda": self.lambda_,
+            "lambda": self.lambda_, "elbv2": self.elbv2,
         }
         if self.ecs is not None:
             self.backends["ecs"] = self.ecs

@@ -18,9 +18,10 @@ Harness reads: `container_instance_for(ec2_id)`, `container_instances_of(ec2_id)
 (who stopped a task, drained or deregistered an instance), `service_health()`.
 
 Not modelled: capacity providers and managed draining/termination protection, Fargate,
-awsvpc/ENIs and ports, placement constraints, load balancers beyond their deregistration
-delay, task health checks and circuit breakers, attributes APIs, tags APIs, task sets, the
-periodic re-sending of SERVICE_STEADY_STATE and agent updates.
+awsvpc/ENIs and ports, `memberOf` placement constraints (`distinctInstance` is applied),
+load balancers beyond their target groups' deregistration delay (read from the account's
+simulated elbv2, `sim/elbv2.py`), task health checks and circuit breakers, attributes APIs,
+tags APIs, task sets, the periodic re-sending of SERVICE_STEADY_STATE and agent updates.
 """
 
 from __future__ import annotations

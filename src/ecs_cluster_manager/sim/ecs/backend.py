@@ -178,6 +178,11 @@ class EcsBackend:
         DeregisterContainerInstance (see `actions`)."""
         self.state.caller = caller
 
+    def set_target_group_source(self, delay_of: Callable[[str], float | None]) -> None:
+        """Where a load-balanced service's deregistration delay comes from: its target groups'
+        `deregistration_delay.timeout_seconds` (the account passes its simulated elbv2)."""
+        self.state.target_group_delay = delay_of
+
     def set_service_stop_profile(self, cluster: str, service: str, profile: StopProfile) -> None:
         """Deregistration delay and stop time of the service's tasks (applies to later stops)."""
         with self.state.lock:

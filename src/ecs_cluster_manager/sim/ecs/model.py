@@ -215,6 +215,8 @@ class Service:
     # Tasks not yet STOPPED, in placement order (a dict, so iteration is deterministic).
     task_ids: dict[str, None] = field(default_factory=dict)
     stop_profile: StopProfile = field(default_factory=StopProfile)
+    # distinctInstance is applied; memberOf expressions are kept but not evaluated
+    placement_constraints: list[dict[str, str]] = field(default_factory=list)
     steady: bool = False
     scheduled: object | None = None  # the pending scheduler run, if any
     last_placement_failure: float | None = None  # when the current failure was last reported

@@ -6,7 +6,10 @@ Only ACTIVE instances with a connected agent and enough unreserved CPU and memor
 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-strategies.html),
 simplified: `binpack` picks the instance with the least of the field (cpu or memory) left,
 `spread` the one with the fewest tasks of the group, `random` the first that fits
-(deterministic, so simulations replay).
+(deterministic, so simulations replay). Of the placement constraints
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement-constraints.html)
+only `distinctInstance` is applied ("Place each task on a different container instance");
+`memberOf` expressions are kept on the service but not evaluated.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from collections.abc import Iterable, Mapping
 from .model import ContainerInstance, TaskDefinition
 
 SPREAD = [{"type": "spread", "field": "instanceId"}]
+
+
+def distinct_instance(constraints: Iterable[Mapping[str, str]]) -> bool:
+    return any(c.get("type") == "distinctInstance" for c in constraints)
 
 
 def choose(

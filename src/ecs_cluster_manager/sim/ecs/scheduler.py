@@ -153,14 +153,21 @@ class Scheduler:
             counts[t.container_instance_id] = counts.get(t.container_instance_id, 0) + 1
         definition = svc.primary.task_definition
         strategy = svc.placement_strategy or placement.SPREAD
+        # distinctInstance: no instance that still holds a task of the service (the harsher
+        # reading counts tasks still stopping too)
+        taken = {t.container_instance_id for t in self._live_tasks(svc, index)} \
+            if placement.distinct_instance(svc.placement_constraints) else None
         failed = False
         for _ in range(max(0, count)):
-            ci = placement.choose(index.instances.values(), definition, strategy, counts)
+            ci = placement.choose(index.instances.values(), definition, strategy, counts,
+                                  exclude=taken or frozenset())
             if ci is None:
                 failed = True
                 break
             self._place(svc, index, ci)
             counts[ci.id] = counts.get(ci.id, 0) + 1
+            if taken is not None:
+                taken.add(ci.id)
         self._note_placement(svc, index, failed)
 
     def _place(self, svc: Service, index: ClusterIndex, ci: ContainerInstance) -> None:

@@ -70,6 +70,7 @@ def create(state: EcsState, scheduler: Scheduler, params: dict[str, Any]) -> dic
         load_balancers=list(params.get("loadBalancers", [])),
         tags=list(params.get("tags", [])),
         stop_profile=_profile_from_tags(params.get("tags", [])),
+        placement_constraints=list(params.get("placementConstraints", [])),
     )
     svc.deployments.append(_deployment(state, definition))
     index.services.pop(name, None)
@@ -109,6 +110,8 @@ def update(state: EcsState, scheduler: Scheduler, params: dict[str, Any]) -> dic
     svc.minimum_healthy_percent = config.get("minimumHealthyPercent", svc.minimum_healthy_percent)
     if "placementStrategy" in params:
         svc.placement_strategy = list(params["placementStrategy"])
+    if "placementConstraints" in params:
+        svc.placement_constraints = list(params["placementConstraints"])
     new_definition = svc.task_definition
     if params.get("taskDefinition"):
         new_definition = task_definitions.resolve(state, params["taskDefinition"])
@@ -187,7 +190,7 @@ def as_dict(svc: Service, index: ClusterIndex, *, include_tags: bool) -> dict[st
             for e in svc.events
         ],
         "createdAt": serialize.as_datetime(svc.created_at),
-        "placementConstraints": [],
+        "placementConstraints": svc.placement_constraints,
         "placementStrategy": svc.placement_strategy,
         "schedulingStrategy": svc.scheduling_strategy,
         "deploymentController": {"type": "ECS"},

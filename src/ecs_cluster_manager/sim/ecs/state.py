@@ -78,6 +78,9 @@ class EcsState:
         self.action_log: list[ApiAction] = []
         # Who is calling: the backend's caller source (the running Lambda function's name).
         self.caller: Callable[[], str | None] = lambda: None
+        # A target group's deregistration delay by ARN (None: no such group); the account
+        # wires its simulated elbv2 here.
+        self.target_group_delay: Callable[[str], float | None] = lambda arn: None
         # ECS deregisters a terminated instance whose agent was connected; False models the
         # harsher reading that every terminated instance is left behind.
         self.deregister_on_termination = True

@@ -217,6 +217,10 @@ def _stop_times(state: EcsState, task: Task) -> tuple[float, float]:
     svc = index.services.get(task.service) if index and task.service else None
     profile = svc.stop_profile if svc is not None else None
     delay = profile.deregistration_delay_s if profile is not None else 0.0
+    for balancer in svc.load_balancers if svc is not None else ():
+        # ECS deregisters the task from each of its target groups and waits for the longest
+        group_delay = state.target_group_delay(str(balancer.get("targetGroupArn", "")))
+        delay = max(delay, group_delay or 0.0)
     if profile is not None and profile.stop_timeout_s is not None:
         return delay, profile.stop_timeout_s
     return delay, task.task_definition.stop_timeout_s

@@ -124,8 +124,9 @@ class Timeline:
         autoscaling.handle("SetDesiredCapacity", {"AutoScalingGroupName": group.name,
                                                   "DesiredCapacity": capacity})
 
-    def _replace_all(self, batch: int = 1, ami: str | None = None,
-                     instance_type: str | None = None, agent: str = "ok") -> bool:
+    def new_template_version(self, ami: str | None, instance_type: str | None,
+                             agent: str) -> int:
+        """A new launch template version (the next AMI unless `ami`); its number."""
         data: dict[str, Any] = {"ImageId": ami or _next_ami(self._current_ami())}
         if instance_type:
             data["InstanceType"] = instance_type
@@ -137,7 +138,12 @@ class Timeline:
         version = int(created["LaunchTemplateVersion"]["VersionNumber"])
         changes = ", ".join(f"{key} {value}" for key, value in data.items())
         self.note(f"launch template version {version}: {changes}")
-        _Replacement(self, version, batch).next_batch()
+        return version
+
+    def _replace_all(self, batch: int = 1, ami: str | None = None,
+                     instance_type: str | None = None, agent: str = "ok") -> bool:
+        _Replacement(self, self.new_template_version(ami, instance_type, agent),
+                     batch).next_batch()
         return True
 
     def _kill_agent(self, instance: InstanceRef = 0, for_s: float | None = None) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ecs_cluster_manager.sim.ecs import AgentBehaviour, AgentFault, EcsBackend
 from ecs_cluster_manager.sim.errors import AwsError
 from ecs_cluster_manager.sim.scenario.fault_actions import FAULT_ACTIONS
+from ecs_cluster_manager.sim.scenario.rolling_update import rolling_update
 from ecs_cluster_manager.sim.scenario.steps import InstanceRef
 
 if TYPE_CHECKING:
@@ -126,5 +127,5 @@ MORE_ACTIONS: dict[str, Callable[..., None]] = {
     "delete_service": delete_service, "scale_service": scale_service,
     "deploy_service": deploy_service, "terminate_instance": terminate_instance,
     "scale_neighbour_to": scale_neighbour_to, "reregister_agent": reregister_agent,
-    "set_health": set_health, **FAULT_ACTIONS,
+    "set_health": set_health, "rolling_update": rolling_update, **FAULT_ACTIONS,
 }

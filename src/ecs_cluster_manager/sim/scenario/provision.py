@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,8 @@ from ecs_cluster_manager import template as cfn
 from ecs_cluster_manager.errors import UserError
 from ecs_cluster_manager.sim.account import SimAccount
 from ecs_cluster_manager.sim.ec2.instances import Timings
-from ecs_cluster_manager.sim.ecs import AgentBehaviour, EcsBackend, EcsTimings, StopProfile
+from ecs_cluster_manager.sim.ecs import AgentBehaviour, EcsBackend, EcsTimings
+from ecs_cluster_manager.sim.elbv2 import DEREGISTRATION_DELAY, Elbv2Backend
 from ecs_cluster_manager.sim.logs import LambdaLogSink, LogsBackend
 from ecs_cluster_manager.sim.scenario.spec import Scenario
 
@@ -84,7 +86,7 @@ def provision(scenario: Scenario, handlers: dict[str, str] | None = None) -> Sta
     if scenario.cluster.keep_container_instances:
         ecs.keep_container_instances_on_termination()
     ecs.handle("CreateCluster", {"clusterName": cluster})
-    _services(ecs, cluster, scenario)
+    _services(ecs, account.elbv2, cluster, scenario)
     template_id = _launch_template(account, scenario, cluster)
     group, hooks = _group(account, template, params, scenario, template_id)
     neighbour = _neighbour(account, scenario) if scenario.cluster.neighbour_instances else None
@@ -140,7 +142,18 @@ def _rules(account: SimAccount, template: dict[str, Any], params: dict[str, str]
         events.handle("PutTargets", {"Rule": spec["Name"], "Targets": targets})
 
 
-def _services(ecs: EcsBackend, cluster: str, scenario: Scenario) -> None:
+def _target_group(elbv2: Elbv2Backend, service: str, delay_s: float) -> str:
+    """A target group whose deregistration delay is the service's (ECS waits that long before
+    it stops a task registered with it)."""
+    name = re.sub(r"[^A-Za-z0-9-]", "-", service)[:32].strip("-") or "service"
+    arn = str(elbv2.handle("CreateTargetGroup", {"Name": name})["TargetGroups"][0]
+              ["TargetGroupArn"])
+    elbv2.handle("ModifyTargetGroupAttributes", {"TargetGroupArn": arn, "Attributes": [
+        {"Key": DEREGISTRATION_DELAY, "Value": str(round(delay_s))}]})
+    return arn
+
+
+def _services(ecs: EcsBackend, elbv2: Elbv2Backend, cluster: str, scenario: Scenario) -> None:
     for service in scenario.cluster.services:
         ecs.handle("RegisterTaskDefinition", {
             "family": service.name, "requiresCompatibilities": ["EC2"],
@@ -153,16 +166,22 @@ def _services(ecs: EcsBackend, cluster: str, scenario: Scenario) -> None:
             "launchType": "EC2",
             "deploymentConfiguration": {
                 "minimumHealthyPercent": service.minimum_healthy_percent,
-                "maximumPercent": service.maximum_percent}}
+                "maximumPercent": service.maximum_percent},
+            "placementConstraints": [c.model_dump(exclude_none=True)
+                                     for c in service.placement_constraints],
+            "placementStrategy": [p.model_dump(exclude_none=True)
+                                  for p in service.placement_strategy]}
         if service.daemon:
             request["schedulingStrategy"] = "DAEMON"
             request["deploymentConfiguration"]["maximumPercent"] = 100
         else:
             request["desiredCount"] = service.count
-        ecs.handle("CreateService", request)
         if service.deregistration_delay_s:
-            ecs.set_service_stop_profile(cluster, service.name, StopProfile(
-                deregistration_delay_s=service.deregistration_delay_s))
+            request["loadBalancers"] = [{
+                "targetGroupArn": _target_group(elbv2, service.name,
+                                                service.deregistration_delay_s),
+                "containerName": service.name, "containerPort": 80}]
+        ecs.handle("CreateService", request)
     for task in scenario.cluster.standalone_tasks:
         ecs.set_task_lifetime(task.family, task.runs_for_s)
         ecs.handle("RegisterTaskDefinition", {
@@ -198,7 +217,8 @@ def _group(account: SimAccount, template: dict[str, Any], params: dict[str, str]
                       "HeartbeatTimeout": int(cfn.resolve(hook.heartbeat_timeout, params)),
                       "DefaultResult": str(cfn.resolve(hook.default_result, params))})
     account.autoscaling.handle("CreateAutoScalingGroup", {
-        "AutoScalingGroupName": name, "MinSize": 0, "MaxSize": scenario.max_size,
+        "AutoScalingGroupName": name, "MinSize": scenario.cluster.min_size,
+        "MaxSize": scenario.max_size,
         "DesiredCapacity": scenario.instances,
         "LaunchTemplate": {"LaunchTemplateId": template_id, "Version": "$Latest"},
         "TerminationPolicies": list(properties.get("TerminationPolicies", ["Default"])),

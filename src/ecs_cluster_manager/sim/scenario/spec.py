@@ -56,6 +56,18 @@ def _known_parameter(name: str) -> str:
 ParameterName = Annotated[str, AfterValidator(_known_parameter)]
 
 
+class PlacementConstraint(_Model):
+    """As CreateService takes it; the simulated ECS applies distinctInstance only."""
+
+    type: Literal["distinctInstance", "memberOf"]
+    expression: str | None = None
+
+
+class PlacementStrategy(_Model):
+    type: Literal["binpack", "spread", "random"]
+    field: str | None = None
+
+
 class ServiceSpec(_Model):
     name: str = Field(min_length=1)
     count: NonNegativeInt = 0
@@ -64,8 +76,11 @@ class ServiceSpec(_Model):
     minimum_healthy_percent: Annotated[int, Field(ge=0, le=100)] = 100
     maximum_percent: Annotated[int, Field(ge=100)] = 200
     stop_timeout_s: Annotated[int, Field(ge=0, le=120)] = 30  # ECS allows 2 minutes at most
-    deregistration_delay_s: Duration = 0.0
+    # the target group's deregistration_delay.timeout_seconds (elbv2 allows 0-3600)
+    deregistration_delay_s: Annotated[Duration, Field(le=3600)] = 0.0
     daemon: bool = False
+    placement_constraints: list[PlacementConstraint] = []
+    placement_strategy: list[PlacementStrategy] = []
 
 
 class TaskSpec(_Model):
@@ -78,6 +93,7 @@ class TaskSpec(_Model):
 
 class Cluster(_Model):
     instances: NonNegativeInt = 2
+    min_size: NonNegativeInt = 0
     max_size: NonNegativeInt | None = None  # default: twice the instances (at least +2)
     instance_type: str = "m5.large"
     ami: str = Field(default="ami-00000000000000001", pattern=r"^ami-[0-9a-f]+$")
@@ -97,6 +113,8 @@ class Cluster(_Model):
     def _fits(self) -> Cluster:
         if self.max_size is not None and self.max_size < self.instances:
             raise ValueError(f"max_size {self.max_size} is below instances {self.instances}")
+        if self.min_size > self.instances:
+            raise ValueError(f"min_size {self.min_size} is above instances {self.instances}")
         return self
 
 

@@ -66,6 +66,12 @@ class ReplaceAll(_Model):
     agent: Agent = "ok"  # what the ECS agent of the new AMI does
 
 
+class RollingUpdate(ReplaceAll):
+    """The stack's AutoScalingRollingUpdate (sim/scenario/rolling_update.py): grow by a batch,
+    then per batch terminate old instances and wait for as many new ones; an old instance counts
+    as replaced once it is Terminating:Wait, so drains of successive batches can overlap."""
+
+
 class KillAgent(_Model):
     # index among InService instances (oldest first), launching (the newest instance),
     # terminating (one waiting to terminate), or an id
@@ -158,6 +164,7 @@ class TimelineStep(_Model):
     at: Seconds = 0.0
     scale_to: NonNegativeInt | None = None
     replace_all: ReplaceAll | None = None
+    rolling_update: RollingUpdate | None = None
     kill_agent: KillAgent | None = None
     drop_next_lifecycle_event: DropNextLifecycleEvent | None = None
     throttle: Throttle | None = None
@@ -218,5 +225,5 @@ def _words(value: Any) -> str:
 
 
 STEP_ACTIONS = tuple(name for name in TimelineStep.model_fields if name != "at")
-_WITH_DEFAULTS = ("replace_all", "kill_agent", "drop_next_lifecycle_event", "terminate_instance",
-                  "interrupt_spot", "duplicate_events", "lose_deliveries", "warm_pool")
+_WITH_DEFAULTS = ("replace_all", "rolling_update", "kill_agent", "drop_next_lifecycle_event",
+                  "terminate_instance", "interrupt_spot", "duplicate_events", "lose_deliveries", "warm_pool")

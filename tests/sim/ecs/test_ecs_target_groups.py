@@ -1,0 +1,57 @@
+"""Load-balanced services stop after their target groups' deregistration delay, and
+distinctInstance keeps a service's tasks on different instances."""
+
+from __future__ import annotations
+
+from .fakes import World
+
+
+def _tasks(w: World, service: str) -> list[str]:
+    return list(w.call("ListTasks", cluster="prod", serviceName=service)["taskArns"])
+
+
+def test_a_service_task_waits_out_its_longest_target_group_delay(cluster: World) -> None:
+    delays = {"tg-a": 40.0, "tg-b": 75.0}
+    cluster.ecs.set_target_group_source(delays.get)
+    cluster.register_web(stopTimeout=10)
+    cluster.call("CreateService", cluster="prod", serviceName="web", taskDefinition="web",
+                 desiredCount=1, loadBalancers=[
+                     {"targetGroupArn": arn, "containerName": "web", "containerPort": 80}
+                     for arn in delays])
+    cluster.clock.advance(30)
+    (arn,) = _tasks(cluster, "web")
+    cluster.call("StopTask", cluster="prod", task=arn)
+    cluster.clock.advance(74)
+    (task,) = cluster.call("DescribeTasks", cluster="prod", tasks=[arn])["tasks"]
+    assert task["lastStatus"] == "DEACTIVATING"
+    cluster.clock.advance(2)
+    (task,) = cluster.call("DescribeTasks", cluster="prod", tasks=[arn])["tasks"]
+    assert task["lastStatus"] == "STOPPING"
+
+
+def test_an_unknown_target_group_adds_no_delay(cluster: World) -> None:
+    cluster.ecs.set_target_group_source(lambda arn: None)
+    cluster.register_web(stopTimeout=5)
+    cluster.call("CreateService", cluster="prod", serviceName="web", taskDefinition="web",
+                 desiredCount=1, loadBalancers=[{"targetGroupArn": "gone"}])
+    cluster.clock.advance(30)
+    (arn,) = _tasks(cluster, "web")
+    cluster.call("StopTask", cluster="prod", task=arn)
+    cluster.clock.advance(10)
+    (task,) = cluster.call("DescribeTasks", cluster="prod", tasks=[arn])["tasks"]
+    assert task["lastStatus"] == "STOPPED"
+
+
+def test_distinct_instance_places_one_task_per_instance(cluster: World) -> None:
+    cluster.register_web(cpu=64, memory=64)
+    constraint = [{"type": "distinctInstance"}]
+    cluster.call("CreateService", cluster="prod", serviceName="api", taskDefinition="web",
+                 desiredCount=4, placementConstraints=constraint)
+    cluster.clock.advance(60)
+    (service,) = cluster.call("DescribeServices", cluster="prod", services=["api"])["services"]
+    assert service["runningCount"] == 3  # three instances, one task each
+    assert service["placementConstraints"] == constraint
+    described = cluster.call("DescribeTasks", cluster="prod", tasks=_tasks(cluster, "api"))
+    hosts = [t["containerInstanceArn"] for t in described["tasks"]]
+    assert len(set(hosts)) == len(hosts) == 3
+    assert any("unable to place" in e["message"] for e in service["events"])
