@@ -103,12 +103,13 @@ def lane(life: InstanceLife, actions: Sequence[HookAction],
     cursor = life.launched if life.launched is not None else start
     intervals: list[Interval] = []
     described: list[HookAction] = []
-    for number, action in enumerate(ordered):
-        if number and action.start < cursor:
+    for number, recorded in enumerate(ordered):
+        action = recorded
+        if number and recorded.start < cursor:
             # History's times are a moment off (a completing line is stamped after its call
             # returned): an action cannot begin before the previous one on the instance ended.
-            action = replace(action, start=cursor, end=None if action.end is None
-                             else max(action.end, cursor))
+            action = replace(recorded, start=cursor, end=None if recorded.end is None
+                             else max(recorded.end, cursor))
         if action.start > cursor:
             intervals.append(Interval(state, cursor, action.start))
         found = _within(decisions, action, end)
