@@ -9,7 +9,7 @@ from pathlib import Path
 
 import plotly.io as pio
 
-from ecs_cluster_manager.picture.chart import figure, when
+from ecs_cluster_manager.picture.chart import duration_text, figure, when
 from ecs_cluster_manager.picture.model import KIND_LABELS, InvariantResult, Picture
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
@@ -41,10 +41,9 @@ def _verdict(result: InvariantResult) -> str:
 
 def summary_html(picture: Picture) -> str:
     summary = picture.summary
-    minutes, seconds = divmod(round(picture.end - picture.start), 60)
     verdict = {None: "not judged", True: "passed", False: "FAILED"}[summary.passed]
     parts = [f"<p>{escape(picture.source)}: {escape(when(picture.start))} to "
-             f"{escape(when(picture.end))} UTC ({minutes // 60}h{minutes % 60:02d}m{seconds:02d}s);"
+             f"{escape(when(picture.end))} UTC ({duration_text(picture.end - picture.start)});"
              f" {len(picture.lanes)} instances; {escape(verdict)}</p>"]
     parts += [f'<p class="caveat">{escape(c)}</p>' for c in picture.caveats]
     parts.append("<table>" + _row("hook", "result", "completed by", "actions", tag="th")
