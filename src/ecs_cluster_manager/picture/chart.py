@@ -12,7 +12,8 @@ from plotly.subplots import make_subplots
 from ecs_cluster_manager.picture.model import KIND_LABELS, Lane, Picture, ServiceSeries
 
 COLOURS = {
-    "launching": "#9ecae1", "launch-hook": "#3182bd", "in-service": "#74c476",
+    "launching": "#9ecae1", "launch-hook": "#3182bd", "warm-pool": "#bcbddc",
+    "in-service": "#74c476",
     "terminate-hook": "#fdae6b", "draining": "#fd8d3c", "waiting-tasks": "#e6550d",
     "waiting-services": "#a63603", "terminated": "#d9d9d9",
 }

@@ -20,6 +20,8 @@ MEANINGS = {
     "launching": "from launch until the launch hook holds it",
     "launch-hook": "Pending:Wait: the launch gate waits for the container instance (the reasons "
                    "are the launch function's, on hover)",
+    "warm-pool": "launched into the group's warm pool (the launch gate let it in without ECS "
+                 "checks); the launch hook holds it again when it leaves the pool",
     "in-service": "counted by the group, running tasks",
     "terminate-hook": "Terminating:Wait before the drain gate said what it waits for",
     "draining": "the drain gate set DRAINING",

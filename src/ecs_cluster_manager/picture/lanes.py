@@ -21,12 +21,15 @@ from ecs_cluster_manager.picture.model import (
     TERMINATED,
     WAITING_SERVICES,
     WAITING_TASKS,
+    WARM_POOL,
     DecisionPoint,
     HookAction,
     Interval,
     Lane,
 )
 
+# The launch gate's reason for letting an instance into the warm pool (decide_launch.py).
+INTO_WARM_POOL = "bound for the warm pool"
 MAX_BLOCKING = 20  # per interval: the page stays readable, the line in the log has them all
 # A function logs its decision after its calls returned: the line that completed an action is
 # stamped a little after the action ended (API latency, retries). Within this, it belongs to it.
@@ -117,7 +120,8 @@ def lane(life: InstanceLife, actions: Sequence[HookAction],
         described.append(replace(action, reasons=_distinct(d.reason for d in found)))
         cursor = action.end if action.end is not None else end
         let_go = action.hook == "terminate" or action.result != "CONTINUE"
-        state = TERMINATED if let_go else IN_SERVICE
+        pooled = any(d.reason.startswith(INTO_WARM_POOL) for d in found)
+        state = TERMINATED if let_go else WARM_POOL if pooled else IN_SERVICE
     if state != TERMINATED and life.terminated is not None and life.terminated >= cursor:
         if life.terminated > cursor:
             intervals.append(Interval(state, cursor, life.terminated))
