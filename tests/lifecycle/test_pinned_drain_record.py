@@ -14,7 +14,10 @@ from ecs_cluster_manager.lifecycle.drain_record import (
     record_to_tags,
     tags_by_key,
 )
+from ecs_cluster_manager.lifecycle.ec2_reads import describe_instance
 from ecs_cluster_manager.lifecycle.model import DrainRecord
+
+from .fakes import FakeWorld
 
 EC2_VALUE_LIMIT = 256
 ARN = "arn:aws:ecs:us-east-1:1:container-instance/c/x"
@@ -69,3 +72,10 @@ def test_tags_read_back_whatever_their_shape() -> None:
 def test_a_record_without_a_container_instance_tag_reads_back_without_an_arn() -> None:
     back = record_from_tags({"ecm:drain-started": "5", "ecm:drain-services": "web"})
     assert back == DrainRecord(5.0, frozenset({"web"}), "", False)
+
+
+def test_a_wake_up_keeps_only_our_own_tags_of_the_instance(world: FakeWorld) -> None:
+    """An instance can carry 50 tags of its owner's; only the `ecm:` ones are ours to read."""
+    world.add_instance("i-1")
+    world.instances["i-1"]["tags"].update({"Name": "web-1", "team": "ecm", "ecm:heartbeat": "5"})
+    assert describe_instance(world.clients().ec2, "i-1").tags == {"ecm:heartbeat": "5"}
