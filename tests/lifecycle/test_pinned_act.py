@@ -7,6 +7,8 @@ behind a success (a throttled SUCCESS signal must fail the wake-up, so the next 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -24,7 +26,7 @@ from ecs_cluster_manager.lifecycle.model import (
 )
 
 from .conftest import make_config
-from .fakes import LAUNCH_HOOK, MAX_TAGS, TERMINATE_HOOK, FakeWorld
+from .fakes import LAUNCH_HOOK, MAX_TAGS, TERMINATE_HOOK, FakeWorld, client_error
 
 
 def _context(world: FakeWorld, hook: str = TERMINATE_HOOK) -> ActionContext:
@@ -96,13 +98,32 @@ def test_draining_refused_by_ecs_is_noted_with_its_reason(world: FakeWorld) -> N
     assert apply(ctx, (SetDraining(arn),)).done == ["set DRAINING"]
 
 
+class _StopReasons:
+    """The fake ECS client, keeping the reason of each StopTask call."""
+
+    def __init__(self, ecs: object) -> None:
+        self.ecs = ecs
+        self.reasons: list[str] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.ecs, name)
+
+    def stop_task(self, cluster: str, task: str, reason: str) -> object:
+        self.reasons.append(reason)
+        return self.ecs.stop_task(cluster=cluster, task=task, reason=reason)  # type: ignore[attr-defined]
+
+
 def test_stopping_tasks_reports_each_and_notes_each_refusal(world: FakeWorld) -> None:
+    """StopTask takes a reason of up to 255 characters (Amazon ECS API Reference, "StopTask")."""
     ctx = _context(world)
     world.register("i-1")
+    recorder = _StopReasons(ctx.clients.ecs)
+    ctx = dataclasses.replace(ctx, clients=dataclasses.replace(ctx.clients, ecs=recorder))
     first, second = world.add_task("i-1", "family:batch", "t1"), world.add_task("i-1", "family:batch", "t2")
     world.throttle["StopTask"] = 1
     outcome = apply(ctx, (StopTasks((first, second), "x" * 300),))
     assert outcome.notes == ["could not stop t1: ThrottlingException"] and outcome.done == ["stopped t2"]
+    assert recorder.reasons == ["x" * 255] * 2
 
 
 def test_a_full_instance_gets_the_compact_record_then_a_note(world: FakeWorld) -> None:
@@ -115,3 +136,24 @@ def test_a_full_instance_gets_the_compact_record_then_a_note(world: FakeWorld) -
     world.instances["i-1"]["tags"].update({f"owner-{n}": "x" for n in range(MAX_TAGS)})
     [note] = apply(ctx, (record,)).notes
     assert note.startswith("no room for the drain record (EC2 tag limit)")
+
+
+class _FullThenThrottled:
+    """EC2 that refuses the full record for the tag limit, then throttles the compact one."""
+
+    def __init__(self) -> None:
+        self.errors = [client_error("TagLimitExceeded", "too many tags", "CreateTags"),
+                       client_error("ThrottlingException", "Rate exceeded", "CreateTags")]
+
+    def create_tags(self, Resources: list[str], Tags: list[dict[str, str]]) -> dict[str, object]:
+        raise self.errors.pop(0)
+
+
+def test_the_drain_record_is_reported_and_a_throttled_compact_record_fails_the_wake_up(world: FakeWorld) -> None:
+    """DRAINING comes after the record: a record that was not written must stop the wake-up."""
+    ctx = _context(world)
+    record = RecordDrainStart(DrainRecord(5.0, frozenset({"web"}), "arn:ci"))
+    assert apply(ctx, (record,)).done == ["recorded drain start"]
+    throttled = dataclasses.replace(ctx, clients=dataclasses.replace(ctx.clients, ec2=_FullThenThrottled()))
+    with pytest.raises(ClientError, match="ThrottlingException"):
+        apply(throttled, (record, SetDraining("arn:ci")))

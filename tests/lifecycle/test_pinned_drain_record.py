@@ -79,3 +79,11 @@ def test_a_wake_up_keeps_only_our_own_tags_of_the_instance(world: FakeWorld) -> 
     world.add_instance("i-1")
     world.instances["i-1"]["tags"].update({"Name": "web-1", "team": "ecm", "ecm:heartbeat": "5"})
     assert describe_instance(world.clients().ec2, "i-1").tags == {"ecm:heartbeat": "5"}
+
+
+def test_an_overflow_record_is_written_as_the_marker_never_as_an_empty_list() -> None:
+    """An empty list would read back as "no services": an early release on a busy instance."""
+    tags = record_to_tags(DrainRecord(5.0, frozenset(), ARN, overflow=True))
+    assert {"Key": "ecm:drain-services", "Value": "*"} in tags
+    back = record_from_tags(tags_by_key(tags))
+    assert back is not None and back.overflow
