@@ -6,7 +6,19 @@ EC2_FORGETS_AFTER_S from the module they check, so a changed constant passed the
 
 from __future__ import annotations
 
-from ecs_cluster_manager.lifecycle.leftovers import Leftover, LeftoverObservation, decide_leftovers
+import json
+
+import pytest
+
+from ecs_cluster_manager.lifecycle.config import Config
+from ecs_cluster_manager.lifecycle.leftovers import (
+    Leftover,
+    LeftoverObservation,
+    clean_leftovers,
+    decide_leftovers,
+)
+
+from .fakes import FakeWorld
 
 NOW = 100_000.0
 
@@ -30,3 +42,20 @@ def test_an_instance_ec2_no_longer_describes_counts_as_terminated_after_one_hour
     "Terminate Amazon EC2 instances"); before that, an instance it does not describe may be new."""
     hour_old, older = _leftover(1, NOW - 3600), _leftover(2, NOW - 3601)
     assert decide_leftovers(LeftoverObservation(NOW, (hour_old, older), {})) == (older.arn,)
+
+
+def test_a_leftover_ec2_forgot_is_found_by_its_registration_time(world: FakeWorld, config: Config,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """registeredAt, read from DescribeContainerInstances, is what proves an hour has passed."""
+    world.now -= 7200
+    forgotten = world.register("i-forgotten", agent=False)  # EC2 no longer describes i-forgotten
+    world.now += 7200
+    recent = world.register("i-new", agent=False)  # registered just now: maybe not visible yet
+    clean_leftovers(world.clients(), config, world.now)
+    assert world.container_instances[forgotten]["status"] == "INACTIVE"
+    assert world.container_instances[recent]["status"] == "ACTIVE"
+    line = json.loads(capsys.readouterr().out.splitlines()[-1])
+    expected = {"function": "terminate", "asg": config.asg_name, "decision": "leftovers",
+                "reason": "container instances of terminated EC2 instances",
+                "actions": ["deregistered ci-i-forgotten"], "notes": [], "trigger": "sweep"}
+    assert {key: line.get(key) for key in expected} == expected
