@@ -7,9 +7,12 @@ EC2_FORGETS_AFTER_S from the module they check, so a changed constant passed the
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
+from ecs_cluster_manager.lifecycle.aws import Clients
 from ecs_cluster_manager.lifecycle.config import Config
 from ecs_cluster_manager.lifecycle.leftovers import (
     Leftover,
@@ -18,7 +21,7 @@ from ecs_cluster_manager.lifecycle.leftovers import (
     decide_leftovers,
 )
 
-from .fakes import FakeWorld
+from .fakes import T0, FakeWorld, client_error
 
 NOW = 100_000.0
 
@@ -59,3 +62,61 @@ def test_a_leftover_ec2_forgot_is_found_by_its_registration_time(world: FakeWorl
                 "reason": "container instances of terminated EC2 instances",
                 "actions": ["deregistered ci-i-forgotten"], "notes": [], "trigger": "sweep"}
     assert {key: line.get(key) for key in expected} == expected
+
+
+class _Sparse:
+    """ECS and EC2 answering with as little as their API references allow (members left out)."""
+
+    def __init__(self, described: dict[str, Any], ec2_answer: dict[str, Any], refuse: bool = False) -> None:
+        self.described, self.ec2_answer, self.refuse = described, ec2_answer, refuse
+        self.deregistered: list[str] = []
+
+    def list_container_instances(self, **kwargs: Any) -> dict[str, Any]:
+        return {"containerInstanceArns": [ARN]}
+
+    def describe_container_instances(self, **kwargs: Any) -> dict[str, Any]:
+        return self.described
+
+    def describe_instances(self, **kwargs: Any) -> dict[str, Any]:
+        return self.ec2_answer
+
+    def deregister_container_instance(self, cluster: str, containerInstance: str, force: bool) -> dict[str, Any]:
+        if self.refuse:
+            raise client_error("ServerException", "try again", "DeregisterContainerInstance")
+        self.deregistered.append(containerInstance)
+        return {}
+
+
+ARN = "arn:aws:ecs:us-east-1:1:container-instance/c/ci-1"
+HOURS_AGO = datetime.fromtimestamp(T0 - 7200, UTC)
+DISCONNECTED = {"containerInstances": [{"containerInstanceArn": ARN, "ec2InstanceId": "i-1",
+                                        "agentConnected": False, "registeredAt": HOURS_AGO}]}
+TERMINATED = {"Reservations": [{"Instances": [{"InstanceId": "i-1", "State": {"Name": "terminated"}}]}]}
+
+
+@pytest.mark.parametrize(("described", "ec2_answer"), [
+    ({}, TERMINATED),  # no container instance described after all
+    ({"containerInstances": [{**DISCONNECTED["containerInstances"][0], "agentConnected": True}]},
+     TERMINATED),  # it reconnected between the list and the describe
+    (DISCONNECTED, {"Reservations": [{"Instances": [{"InstanceId": "i-1"}]}]}),  # EC2 gives no state
+])
+def test_sparse_answers_deregister_nothing_and_raise_nothing(
+        config: Config, capsys: pytest.CaptureFixture[str], described: dict[str, Any],
+        ec2_answer: dict[str, Any]) -> None:
+    fake = _Sparse(described, ec2_answer)
+    clean_leftovers(Clients(None, fake, fake, None), config, T0)
+    assert fake.deregistered == [] and capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("ec2_answer", [{}, {"Reservations": [{}]}])
+def test_an_instance_ec2_does_not_describe_is_forgotten_by_ec2(config: Config, ec2_answer: dict[str, Any]) -> None:
+    fake = _Sparse(DISCONNECTED, ec2_answer)
+    clean_leftovers(Clients(None, fake, fake, None), config, T0)
+    assert fake.deregistered == [ARN]
+
+
+def test_a_refused_deregistration_is_noted_and_left_to_the_next_sweep(
+        config: Config, capsys: pytest.CaptureFixture[str]) -> None:
+    fake = _Sparse(DISCONNECTED, TERMINATED, refuse=True)
+    clean_leftovers(Clients(None, fake, fake, None), config, T0)
+    assert json.loads(capsys.readouterr().out)["notes"] == ["could not deregister ci-1: ServerException"]
