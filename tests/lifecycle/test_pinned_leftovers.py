@@ -108,6 +108,17 @@ def test_sparse_answers_deregister_nothing_and_raise_nothing(
     assert fake.deregistered == [] and capsys.readouterr().out == ""
 
 
+def test_without_a_registration_time_an_instance_ec2_does_not_describe_is_left_alone(
+        config: Config, capsys: pytest.CaptureFixture[str]) -> None:
+    """It may be a new instance EC2 does not describe yet (DescribeInstances is eventually
+    consistent): nothing proves it is an hour gone."""
+    undated = {"containerInstances": [{"containerInstanceArn": ARN, "ec2InstanceId": "i-1",
+                                       "agentConnected": False}]}
+    fake = _Sparse(undated, {})
+    clean_leftovers(Clients(None, fake, fake, None), config, T0)
+    assert fake.deregistered == [] and capsys.readouterr().out == ""
+
+
 @pytest.mark.parametrize("ec2_answer", [{}, {"Reservations": [{}]}])
 def test_an_instance_ec2_does_not_describe_is_forgotten_by_ec2(config: Config, ec2_answer: dict[str, Any]) -> None:
     fake = _Sparse(DISCONNECTED, ec2_answer)
