@@ -86,3 +86,11 @@ def test_every_refusal_names_the_variable_the_value_and_the_fix(override: dict[s
     with pytest.raises(ConfigError) as refused:
         load_config({**BASE, **override})
     assert str(refused.value).startswith(message)
+
+
+def test_the_stack_is_signalled_only_when_both_its_name_and_the_group_logical_id_are_known() -> None:
+    """SignalResource needs both StackName and LogicalResourceId (AWS CloudFormation API
+    Reference, "SignalResource")."""
+    assert not Config("c", "g", "l", "t", stack_name="s").signals_stack
+    assert not Config("c", "g", "l", "t", asg_logical_id="Asg").signals_stack
+    assert Config("c", "g", "l", "t", stack_name="s", asg_logical_id="Asg").signals_stack
