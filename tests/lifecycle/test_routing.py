@@ -11,7 +11,15 @@ import pytest
 from ecs_cluster_manager.lifecycle import launch, terminate
 from ecs_cluster_manager.lifecycle.config import Config
 from ecs_cluster_manager.lifecycle.events import SWEEP_SLICE_KEY
-from ecs_cluster_manager.lifecycle.runtime import FAN_OUT, SWEEP_SHARE, Gate, Runtime, handle
+from ecs_cluster_manager.lifecycle.runtime import (
+    CHAIN_LENGTH,
+    FAN_OUT,
+    MAX_CHECKED,
+    SWEEP_SHARE,
+    Gate,
+    Runtime,
+    handle,
+)
 
 from .conftest import SWEEP, ecs_event, lifecycle_event, make_config, sample
 from .fakes import CLUSTER_ARN, LAUNCH_HOOK, TERMINATE_HOOK, FakeWorld
@@ -246,27 +254,73 @@ def test_sweep_fans_out_and_never_acts_itself(world: FakeWorld, config: Config) 
     assert run(terminate.GATE, world, config, SWEEP, invoker) == {"decisions": {}}
     # Besides the group, only the leftover clean-up's one read (nothing is disconnected here).
     assert dict(world.calls) == {"DescribeAutoScalingGroups": 1, "ListContainerInstances": 1}
-    assert len(invoker.payloads) == FAN_OUT
+    assert len(invoker.payloads) == 1  # one chain: its links run one after another
     handed = sorted(i for p in invoker.payloads for i in p[SWEEP_SLICE_KEY])
     assert handed == sorted(f"i-{n:02d}" for n in range(30))
 
 
-def test_slices_split_until_one_instance_each_then_check_auto_scaling(world: FakeWorld, config: Config) -> None:
+def test_a_full_share_goes_to_as_many_chains_as_it_needs(world: FakeWorld, config: Config) -> None:
+    for n in range(CHAIN_LENGTH * 2 - 1):
+        world.add_instance(f"i-{n:03d}", TERMINATE_HOOK)
+    invoker = Invoker()
+    run(terminate.GATE, world, config, SWEEP, invoker)
+    assert [len(p[SWEEP_SLICE_KEY]) for p in invoker.payloads] == [CHAIN_LENGTH, CHAIN_LENGTH - 1]
+    assert len(invoker.payloads) <= FAN_OUT
+
+
+def test_a_chain_checks_handles_one_and_passes_the_rest_on(world: FakeWorld, config: Config) -> None:
     for n in range(20):
         world.add_instance(f"i-{n:02d}", TERMINATE_HOOK)
+    world.add_instance("i-busy")  # in service: a forged or stale id in a chain is skipped
     pending = [dict(SWEEP)]
     done: dict[str, str] = {}
-    wakeups = 0
     while pending:
         invoker = Invoker()
         before = sum(world.calls.values())
-        done.update(run(terminate.GATE, world, config, pending.pop(), invoker)["decisions"])
+        payload = pending.pop()
+        if SWEEP_SLICE_KEY in payload:
+            payload[SWEEP_SLICE_KEY].insert(1, "i-busy")
+        decided = run(terminate.GATE, world, config, payload, invoker)["decisions"]
+        assert len(decided) <= 1, "a link handles one instance"
+        done.update(decided)
         calls = sum(world.calls.values()) - before + len(invoker.payloads)
         assert calls <= 10, "a wake-up makes at most a small constant number of calls"
+        assert all("i-busy" not in p[SWEEP_SLICE_KEY] for p in invoker.payloads if SWEEP_SLICE_KEY in payload)
         pending += invoker.payloads
-        wakeups += 1
     assert done == {f"i-{n:02d}": "continue" for n in range(20)}
-    assert world.calls["DescribeAutoScalingInstances"] == FAN_OUT + 20  # each slice, then each leaf
+    assert world.calls["DescribeAutoScalingInstances"] == 20  # one check per link
+    # One per link to look for its container instance (none registered here), and the leftover
+    # clean-up's one on the scheduled sweep only, never on a link.
+    assert world.calls["ListContainerInstances"] == 20 + 1
+
+
+def test_a_long_chain_checks_the_next_ids_only_and_passes_the_rest_on_unchecked(
+        world: FakeWorld, config: Config) -> None:
+    ids = [f"i-{n:03d}" for n in range(MAX_CHECKED + 10)]
+    for instance_id in ids[MAX_CHECKED:]:
+        world.add_instance(instance_id, TERMINATE_HOOK)  # the first MAX_CHECKED are not waiting
+    invoker = Invoker()
+    assert run(terminate.GATE, world, config, {SWEEP_SLICE_KEY: ids}, invoker) == {"decisions": {}}
+    assert world.calls["DescribeAutoScalingInstances"] == 1
+    assert invoker.payloads == [{SWEEP_SLICE_KEY: ids[MAX_CHECKED:]}]
+
+
+def test_a_throttled_check_ends_the_chain_for_the_next_sweep(world: FakeWorld, config: Config,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    world.add_instance("i-1", TERMINATE_HOOK)
+    world.add_instance("i-2", TERMINATE_HOOK)
+    world.throttle["DescribeAutoScalingInstances"] = 1
+    invoker = Invoker()
+    assert run(terminate.GATE, world, config, {SWEEP_SLICE_KEY: ["i-1", "i-2"]}, invoker) == {"decisions": {}}
+    assert invoker.payloads == [] and world.completed == []
+    assert logs(capsys)[-1]["decision"] == "deferred"
+
+
+def test_without_invoke_a_chain_runs_in_place(world: FakeWorld, config: Config) -> None:
+    for n in range(3):
+        world.add_instance(f"i-{n}", TERMINATE_HOOK)
+    decided = run(terminate.GATE, world, config, {SWEEP_SLICE_KEY: ["i-0", "i-1", "i-2"]})["decisions"]
+    assert decided == {"i-0": "continue", "i-1": "continue", "i-2": "continue"}
 
 
 def test_a_forged_slice_acts_on_nothing_that_is_not_waiting(world: FakeWorld, config: Config) -> None:
@@ -294,8 +348,8 @@ def test_many_waiting_instances_are_spread_over_minutes(world: FakeWorld, config
     assert len(seen) == total
     line = logs(capsys)[-1]
     assert (line["decision"], line["reason"]) == (
-        "fan-out", f"{SWEEP_SHARE} waiting instance(s) handed to {FAN_OUT} invocation(s); "
-        f"{total - SWEEP_SHARE} more on the following minutes")
+        "fan-out", f"{SWEEP_SHARE} waiting instance(s) handed to {-(-SWEEP_SHARE // CHAIN_LENGTH)} "
+        f"chain(s) of invocations; {total - SWEEP_SHARE} more on the following minutes")
 
 
 def test_a_short_heartbeat_timeout_widens_the_share(world: FakeWorld) -> None:

@@ -4,18 +4,21 @@ each action, the services' counts and dips, the summary."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
-from ecs_cluster_manager.picture import Picture
+from ecs_cluster_manager.picture import Picture, picture_from_run
 from ecs_cluster_manager.picture.model import (
     DRAINING,
     IN_SERVICE,
     LAUNCH_HOOK,
     TERMINATED,
     WAITING_TASKS,
+    WARM_POOL,
     Lane,
 )
+from ecs_cluster_manager.sim.scenario import runner, spec
 from ecs_cluster_manager.sim.scenario.runner import Run
 
 
@@ -136,3 +139,13 @@ def test_a_blocked_drain_shows_what_it_waited_for_and_who_ended_it(no_room: Pict
     (action,) = [a for a in lane.actions if a.hook == "terminate"]
     assert (action.result, action.completed_by) == ("ABANDON", "terminate function")
     assert any("drain timeout" in r for r in action.reasons)
+
+
+def test_a_warm_pool_instance_waits_in_the_pool_not_in_service() -> None:
+    picture = picture_from_run(runner.run(spec.load(Path(__file__).parent / "warm-pool.yaml")))
+    shapes = sorted(_kinds(lane) for lane in picture.lanes)
+    assert shapes == sorted([
+        [LAUNCH_HOOK, IN_SERVICE],  # the group's first instance
+        [LAUNCH_HOOK, WARM_POOL, LAUNCH_HOOK, IN_SERVICE],  # taken out by the scale-out
+        [LAUNCH_HOOK, WARM_POOL],  # its replacement in the pool
+    ])

@@ -20,14 +20,17 @@ Safety rules this module owns:
   between wake-ups: every one is made again from what AWS says then.
 
 The sweep is bounded per wake-up. The scheduled wake-up makes one DescribeAutoScalingGroups
-call; one waiting instance is handled in place, more are fanned out to asynchronous invocations
-of the same function (at most FAN_OUT Invoke calls per wake-up, a slice of instance ids each;
-a slice is checked against Auto Scaling and only its waiting instances are split again, until a
-slice holds one instance), and at most SWEEP_SHARE instances are taken per
-minute, rotating through the rest on later minutes, so a sweep never bursts a rate-limit bucket
+call; one waiting instance is handled in place, more are handed to chains of asynchronous
+invocations of the same function (one chain per CHAIN_LENGTH instances, at most FAN_OUT). A link
+of a chain checks its next ids with one DescribeAutoScalingInstances, handles the first that
+waits, and passes the rest on in one Invoke; so a chain's calls follow one another at the pace
+of the calls themselves (about two Auto Scaling calls per link) instead of landing at once, and
+a backlog (a hundred instances that registered together, say) drains at close to the request
+rate Auto Scaling allows rather than bursting it and being deferred minute after minute. At
+most SWEEP_SHARE instances are taken per minute, rotating through the rest on later minutes
 (unless a full round would then outlast half the heartbeat timeout: heartbeats come first).
-A slice is untrusted input like any other payload: nothing is done for an instance in it before
-Auto Scaling says it waits on our hook.
+A chain is untrusted input like any other payload: nothing is done for an instance in it before
+Auto Scaling says it waits on our hook. Only the scheduled sweep runs the housekeeping.
 """
 
 from __future__ import annotations
@@ -66,8 +69,11 @@ WARM_POOL_WAIT = "Warmed:Pending:Wait"
 # An event stamped this far in the future is not trusted either (clock skew allowance).
 CLOCK_SKEW_S = 300
 FAN_OUT = 8  # Invoke calls per sweep wake-up, at most
-SWEEP_SHARE = 40  # instances a sweep takes per minute; the rest on the following minutes
+SWEEP_SHARE = 100  # instances a sweep takes per minute; the rest on the following minutes
 MAX_CHECKED = 50  # instance ids per DescribeAutoScalingInstances call (API limit)
+# Instances per chain: a chain's links run one after another, so one chain spends Auto Scaling's
+# request rate at the pace of its own calls (about 2 per link), under the assumed 5 per second.
+CHAIN_LENGTH = 50
 
 
 class Observation(Protocol):
@@ -185,35 +191,32 @@ def _share(waiting: list[tuple[str, str]], now: float, heartbeat_timeout_s: int)
 
 
 def _fan_out(gate: Gate, runtime: Runtime, instance_ids: list[str], note: str = "") -> bool:
-    """Hand the instances to at most FAN_OUT new invocations; False if that is not possible."""
-    slices = [instance_ids[i::FAN_OUT] for i in range(min(FAN_OUT, len(instance_ids)))]
-    if not runtime.invoke([{SWEEP_SLICE_KEY: part} for part in slices]):
+    """Hand the instances to chains of invocations (CHAIN_LENGTH each, at most FAN_OUT chains);
+    False if that is not possible."""
+    count = min(FAN_OUT, -(-len(instance_ids) // CHAIN_LENGTH))
+    chains = [instance_ids[i::count] for i in range(count)]
+    if not runtime.invoke([{SWEEP_SLICE_KEY: part} for part in chains]):
         return False
     log_line({"function": gate.name, "asg": runtime.config.asg_name, "hook": gate.hook_of(runtime.config),
               "decision": "fan-out", "reason": f"{len(instance_ids)} waiting instance(s) handed to "
-              f"{len(slices)} invocation(s){note}", "trigger": "sweep"})
+              f"{len(chains)} chain(s) of invocations{note}", "trigger": "sweep"})
     return True
 
 
-def _waiting_targets(gate: Gate, runtime: Runtime, instance_ids: Sequence[str]) -> list[Target]:
-    states: dict[str, str] = {}
-    for start in range(0, len(instance_ids), MAX_CHECKED):
-        states.update(_wait_states(runtime, instance_ids[start:start + MAX_CHECKED]))
-    return [_sweep_target(i, states[i]) for i in instance_ids if states.get(i) in gate.wait_states]
+def _link(gate: Gate, runtime: Runtime, instance_ids: list[str]) -> tuple[list[Target], list[str]]:
+    """One link of a chain: the first of the next MAX_CHECKED ids that Auto Scaling says waits,
+    and the ids to pass on (the other waiting ones, then those not checked yet)."""
+    checked, unchecked = instance_ids[:MAX_CHECKED], instance_ids[MAX_CHECKED:]
+    states = _wait_states(runtime, checked)
+    waiting = [_sweep_target(i, states[i]) for i in checked if states.get(i) in gate.wait_states]
+    if not waiting:
+        _ignore(gate, runtime, "sweep", f"{', '.join(checked[:5])}{' ...' if len(checked) > 5 else ''}: "
+                f"not waiting on the {gate.name} hook")
+    return waiting[:1], [t.instance_id for t in waiting[1:]] + unchecked
 
 
 def _sweep_targets(gate: Gate, runtime: Runtime, trigger: SweepTrigger) -> list[Target]:
-    if trigger.instances:  # a slice from a fan-out: split further, or check and handle its one instance
-        ids = list(trigger.instances)
-        if len(ids) > MAX_CHECKED:  # only a forged slice is this long: split it, it checks itself
-            return [] if _fan_out(gate, runtime, ids) else _waiting_targets(gate, runtime, ids)
-        targets = _waiting_targets(gate, runtime, ids)
-        if len(targets) > 1 and _fan_out(gate, runtime, [t.instance_id for t in targets]):
-            return []
-        if not targets:
-            _ignore(gate, runtime, "sweep", f"{', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}: "
-                    f"not waiting on the {gate.name} hook")
-        return targets
+    """The scheduled sweep: this minute's share of the waiting instances, handed to chains."""
     groups = runtime.clients.autoscaling.describe_auto_scaling_groups(
         AutoScalingGroupNames=[runtime.config.asg_name]).get("AutoScalingGroups", [])
     instances = groups[0].get("Instances", []) if groups else []
@@ -301,6 +304,9 @@ def handle(gate: Gate, runtime: Runtime, event: object,
     runtime.clients.budget.remaining_ms = remaining_ms  # retries never outlast the invocation
     for trigger in parse_event(event):
         kind = type(trigger).__name__.removesuffix("Trigger").lower()
+        if isinstance(trigger, SweepTrigger) and trigger.instances:
+            _run_chain(gate, runtime, list(trigger.instances), kind, decisions)
+            continue
         try:
             targets = _targets(gate, runtime, trigger)
         except Exception as error:
@@ -308,14 +314,40 @@ def handle(gate: Gate, runtime: Runtime, event: object,
                 raise
             _failed(gate, runtime, None, kind, error)
             continue
-        for target in targets:
-            try:
-                decisions[target.instance_id] = _process(gate, runtime, target, kind)
-            except Exception as error:
-                decisions[target.instance_id] = _failed(gate, runtime, target.instance_id, kind, error)
-                if not target.from_sweep and not is_throttling(error):
-                    raise
+        _run_targets(gate, runtime, targets, kind, decisions)
         if isinstance(trigger, SweepTrigger) and gate.on_sweep is not None and (
                 remaining_ms is None or remaining_ms() >= HOUSEKEEPING_RESERVE_MS):
             gate.on_sweep(runtime.clients, runtime.config, runtime.clock())
     return {"decisions": decisions}
+
+
+def _run_targets(gate: Gate, runtime: Runtime, targets: list[Target], kind: str,
+                 decisions: dict[str, str]) -> None:
+    for target in targets:
+        try:
+            decisions[target.instance_id] = _process(gate, runtime, target, kind)
+        except Exception as error:
+            decisions[target.instance_id] = _failed(gate, runtime, target.instance_id, kind, error)
+            if not target.from_sweep and not is_throttling(error):
+                raise
+
+
+def _run_chain(gate: Gate, runtime: Runtime, instance_ids: list[str], kind: str,
+               decisions: dict[str, str]) -> None:
+    """A link of a sweep chain: check, handle one instance, pass the rest on in one Invoke.
+
+    Outside Lambda (no invoke) the links run one after another in place. A link whose check is
+    throttled ends the chain; the next sweep hands the rest out again.
+    """
+    pending = instance_ids
+    while pending:
+        try:
+            targets, pending = _link(gate, runtime, pending)
+        except Exception as error:
+            if not is_throttling(error):
+                raise
+            _failed(gate, runtime, None, kind, error)
+            return
+        _run_targets(gate, runtime, targets, kind, decisions)
+        if pending and runtime.invoke([{SWEEP_SLICE_KEY: pending}]):
+            return
