@@ -79,6 +79,8 @@ def test_forecast_of_the_live_stack_prints_a_verdict(ecm: Ecm, busy: ProjectStac
     (("forecast", "x.yaml", "--stack-name", "ecm-dev"), "not both"),
     (("forecast", "x.yaml", "--runs", "0"), "at least 1"),
     (("snapshot", "--cluster", "c"), "go together"),
+    (("forecast",), "nothing to forecast: give a SCENARIO file"),
+    (("snapshot",), "no cluster named: pass --stack-name"),
     (("snapshot", "--stack-name", "ecm-dev", "-o", "/no/such/dir/x.yaml"),
      "--output-file /no/such/dir/x.yaml: directory /no/such/dir does not exist"),
     (("snapshot", "--stack-name", "s", "--cluster", "c", "--auto-scaling-group", "g"),
