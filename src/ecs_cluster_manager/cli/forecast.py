@@ -66,7 +66,8 @@ def register(subparsers: Any) -> None:
 
 def _scenario(args: argparse.Namespace) -> tuple[spec.Scenario, tuple[str, ...]]:
     if args.scenario is None:
-        return take(args, clients(args)).scenario(), ()
+        taken = take(args, clients(args))
+        return taken.scenario(), taken.notes
     if args.stack_name or args.cluster or args.auto_scaling_group:
         raise UserError("give a SCENARIO file or a live cluster (--stack-name, or --cluster "
                         "with --auto-scaling-group), not both.")
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     played = runs.play(scenario, runs=args.runs, seed=args.seed, batch=args.batch_size)
     forecast = played.forecast
     if notes:
-        forecast = replace(forecast, notes=forecast.notes + notes)
+        forecast = replace(forecast, notes=notes + forecast.notes)
     if args.output == "json":
         render.json_line(forecast.as_dict())
     else:
