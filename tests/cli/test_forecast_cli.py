@@ -70,6 +70,7 @@ def test_forecast_of_the_live_stack_prints_a_verdict(ecm: Ecm, busy: ProjectStac
     assert ran.code == 0, ran.err
     assert "2 instance(s) replaced, 2 at a time (1 batch(es)); 1 run, seed 0" in ran.out
     assert "Verdict: UNSAFE because" in ran.out
+    assert "Note: Standalone tasks are assumed never to end" in ran.out  # the snapshot's note
     # the demo's tasks reserve 2432 CPU units: more than one m5.large (2048) holds
     assert "Spare capacity: no: with one instance out, the tasks need 2432 CPU units" in ran.out
 
@@ -78,6 +79,8 @@ def test_forecast_of_the_live_stack_prints_a_verdict(ecm: Ecm, busy: ProjectStac
     (("forecast", "x.yaml", "--stack-name", "ecm-dev"), "not both"),
     (("forecast", "x.yaml", "--runs", "0"), "at least 1"),
     (("snapshot", "--cluster", "c"), "go together"),
+    (("forecast",), "nothing to forecast: give a SCENARIO file"),
+    (("snapshot",), "no cluster named: pass --stack-name"),
     (("snapshot", "--stack-name", "ecm-dev", "-o", "/no/such/dir/x.yaml"),
      "--output-file /no/such/dir/x.yaml: directory /no/such/dir does not exist"),
     (("snapshot", "--stack-name", "s", "--cluster", "c", "--auto-scaling-group", "g"),
