@@ -113,7 +113,10 @@ def test_deploy_previews_the_forecast_of_a_roll(ecm: Ecm, busy: ProjectStack,
               "--no-watch", "--no-forecast")
     assert ran.code == 0, ran.err
     assert "Forecast:" not in ran.out
-    busy.account.clock.run_for(3 * 3600)  # let that roll finish
+    busy.account.clock.run_for(3 * 3600)  # let that roll finish (it stopped the job)
+    busy.account.client("ecs").run_task(cluster=busy.parameter("EcsClusterName"),
+                                        taskDefinition=workloads.STANDALONE[0])
+    busy.account.clock.run_for(60)
     busy.publish_ami("ami-0a1b2c3d4e5f60003")
     ran = ecm("deploy", "--stack-name", "ecm-dev", "--parameters", str(path), "--yes",
               "--no-watch")
@@ -122,3 +125,4 @@ def test_deploy_previews_the_forecast_of_a_roll(ecm: Ecm, busy: ProjectStack,
     assert line.startswith("Forecast: 2 instance(s) will roll, 1 at a time, about ")
     assert "service worker stays >= " in line and "no drain blocks" in line
     assert "forecasting the roll of 2 instance(s)" in ran.err
+    assert "  note: Standalone tasks are assumed never to end" in ran.out
