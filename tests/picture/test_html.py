@@ -11,6 +11,7 @@ import pytest
 from ecs_cluster_manager.picture import Picture, write_html
 from ecs_cluster_manager.picture.as_json import picture_as_json
 from ecs_cluster_manager.picture.chart import duration_text
+from ecs_cluster_manager.picture.model import Summary
 
 RESOURCE_ATTRIBUTES = {"script": "src", "link": "href", "img": "src", "iframe": "src"}
 
@@ -75,3 +76,11 @@ def test_an_expected_break_says_so_and_why(no_room: Picture, tmp_path: Path) -> 
                                                (3720, "1h02m")])
 def test_durations_read_as_status_says_them(seconds: float, text: str) -> None:
     assert duration_text(seconds) == text
+
+
+def test_a_quiet_window_still_makes_a_page(tmp_path: Path) -> None:
+    """History of a window where nothing happened: no lane, no service, no marker."""
+    quiet = Picture("quiet", "history", 0.0, 60.0, (), (), (), Summary(60.0, (), (), None),
+                    ("nothing happened",))
+    page = write_html(quiet, tmp_path / "quiet.html").read_text(encoding="utf-8")
+    assert "0 instances; not judged" in page and "nothing happened" in page
