@@ -55,12 +55,16 @@ def _lane_traces(lanes: tuple[Lane, ...]) -> list[go.BaseTraceType]:
             marker_color=COLOURS[kind], hovertext=hover, hoverinfo="text",
             legendgroup="lanes", legendgrouptitle_text="instance lanes"))
     completed = [a for lane in lanes for a in lane.actions if a.end is not None]
-    for who in sorted({a.completed_by or "-" for a in completed}):
-        mine = [a for a in completed if (a.completed_by or "-") == who]
+    # An ABANDON is what an engineer looks for first: red, and named apart in the legend.
+    for who, abandoned in sorted({(a.completed_by or "-", a.result == "ABANDON")
+                                  for a in completed}):
+        mine = [a for a in completed
+                if (a.completed_by or "-") == who and (a.result == "ABANDON") == abandoned]
         traces.append(go.Scatter(
-            name=f"completed by {who}", mode="markers", y=[a.instance_id for a in mine],
-            x=[when(a.end or a.start) for a in mine],
-            marker={"symbol": WHO_SYMBOLS.get(who, "square"), "size": 9, "color": "black"},
+            name=f"{'abandoned' if abandoned else 'completed'} by {who}", mode="markers",
+            y=[a.instance_id for a in mine], x=[when(a.end or a.start) for a in mine],
+            marker={"symbol": WHO_SYMBOLS.get(who, "square"), "size": 9,
+                    "color": "#d62728" if abandoned else "black"},
             hovertext=[escape(f"{a.hook} hook on {a.instance_id}: {a.result} by {who}")
                        + "".join(f"<br>{escape(r)}" for r in a.reasons) for a in mine],
             hoverinfo="text", legendgroup="who", legendgrouptitle_text="who completed"))
