@@ -6,11 +6,9 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from ecs_cluster_manager.picture import Picture, write_html
 from ecs_cluster_manager.picture.as_json import picture_as_json
-from ecs_cluster_manager.picture.chart import duration_text, figure
+from ecs_cluster_manager.picture.chart import figure
 from ecs_cluster_manager.picture.model import HookAction, Interval, Lane, Summary
 
 RESOURCE_ATTRIBUTES = {"script": "src", "link": "href", "img": "src", "iframe": "src"}
@@ -70,12 +68,6 @@ def test_an_expected_break_says_so_and_why(no_room: Picture, tmp_path: Path) -> 
     page = write_html(no_room, tmp_path / "no-room.html").read_text(encoding="utf-8")
     assert "broken (expected)" in page and "BROKEN" not in page
     assert "expected: api&#x27;s tasks killed with the instance" in page
-
-
-@pytest.mark.parametrize(("seconds", "text"), [(0, "0s"), (45, "45s"), (245, "4m05s"),
-                                               (3720, "1h02m")])
-def test_durations_read_as_status_says_them(seconds: float, text: str) -> None:
-    assert duration_text(seconds) == text
 
 
 def test_a_quiet_window_still_makes_a_page(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from html import escape
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ecs_cluster_manager.durations import duration_text
 from ecs_cluster_manager.picture.model import KIND_LABELS, Lane, Picture, ServiceSeries
 
 COLOURS = {
@@ -25,14 +26,6 @@ LANE_PX, SERVICE_PX, MARKERS_PX = 22, 180, 90
 def when(t: float) -> str:
     """UTC wall-clock time as plotly's date axis reads it (milliseconds kept)."""
     return datetime.fromtimestamp(t, tz=UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
-
-
-def duration_text(seconds: float) -> str:
-    """45s, 4m05s, 1h02m (as `ecm status` and the forecast say durations)."""
-    whole = max(0, round(seconds))
-    if whole >= 3600:
-        return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
-    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"
 
 
 def _span(start: float, end: float) -> str:
