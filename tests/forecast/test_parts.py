@@ -9,12 +9,14 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ecs_cluster_manager.forecast.anonymize import anonymize
 from ecs_cluster_manager.forecast.capacity import spare_capacity
 from ecs_cluster_manager.forecast.drains import Drain, blocker, daemon_gaps
 from ecs_cluster_manager.forecast.events import TASK_CHANGE
 from ecs_cluster_manager.forecast.facts import RunFacts, ServiceFacts
 from ecs_cluster_manager.forecast.plan import Roll
 from ecs_cluster_manager.forecast.service_counts import lowest_running
+from ecs_cluster_manager.forecast.snapshot import Snapshot
 from ecs_cluster_manager.forecast.verdict import judge
 from ecs_cluster_manager.forecast.words import summary_line
 from ecs_cluster_manager.sim.scenario import spec
@@ -118,3 +120,26 @@ def test_the_verdict_counts_each_reason_over_the_runs_that_showed_it() -> None:
         "old instance 1 blocked on service api until the drain timeout (ABANDON), in 1/3 runs")
     assert forecast.as_dict()["duration_s"] == {"min": 300.0, "max": 900.0}
     assert "1 drain(s) block until a timeout" in summary_line(forecast)
+
+
+# names of services and families; not the words of the notes or the other names below
+NAME = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True).filter(
+    lambda name: name not in {"note", "about", "stack-a", "cluster-a", "group-a"})
+
+
+@given(st.lists(NAME, min_size=1, max_size=6, unique=True),
+       st.lists(NAME, max_size=3, unique=True))
+def test_anonymized_names_are_a_one_to_one_renaming(services: list[str],
+                                                   families: list[str]) -> None:
+    shape = spec.Cluster(
+        services=[spec.ServiceSpec(name=name, count=1) for name in services],
+        standalone_tasks=[spec.TaskSpec(family=family) for family in families])
+    notes = tuple(f"note about {name}" for name in services + families)
+    hidden = anonymize(Snapshot("stack-a", "cluster-a", "group-a", shape, {}, notes))
+    renamed = [s.name for s in hidden.shape.services]
+    assert len(set(renamed)) == len(renamed)
+    assert not set(renamed) & (set(services) - set(renamed))
+    mapping = dict(zip(services, renamed, strict=True))
+    for name, note in zip(services, hidden.notes, strict=False):
+        assert note == f"note about {mapping[name]}"
+    assert (hidden.stack, hidden.cluster, hidden.group) == ("stack-1", "cluster-1", "group-1")

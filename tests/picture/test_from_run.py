@@ -14,6 +14,7 @@ from ecs_cluster_manager.picture.model import (
     IN_SERVICE,
     LAUNCH_HOOK,
     TERMINATED,
+    WAITING_SERVICES,
     WAITING_TASKS,
     WARM_POOL,
     Lane,
@@ -149,3 +150,17 @@ def test_a_warm_pool_instance_waits_in_the_pool_not_in_service() -> None:
         [LAUNCH_HOOK, WARM_POOL, LAUNCH_HOOK, IN_SERVICE],  # taken out by the scale-out
         [LAUNCH_HOOK, WARM_POOL],  # its replacement in the pool
     ])
+
+
+def test_a_drain_waiting_for_services_names_them() -> None:
+    picture = picture_from_run(runner.run(spec.load(Path(__file__).parent /
+                                                    "services-not-steady.yaml")))
+    drained = [lane for lane in picture.lanes if any(a.hook == "terminate" for a in lane.actions)]
+    assert len(drained) == 2
+    for lane in drained:
+        kinds = _kinds(lane)
+        assert kinds.index(DRAINING) < kinds.index(WAITING_SERVICES) < kinds.index(TERMINATED)
+        (waiting,) = [i for i in lane.intervals if i.kind == WAITING_SERVICES]
+        assert waiting.blocking and all(b.startswith("service web: running ")
+                                        for b in waiting.blocking)
+        assert "service(s) not steady" in waiting.detail

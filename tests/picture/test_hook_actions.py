@@ -55,3 +55,14 @@ def test_activities_name_their_instance_and_kind() -> None:
                               "StartTime": 10.0, "EndTime": 30.0, "StatusCode": "Successful"})
     assert gone is not None and (gone.kind, gone.end) == ("terminate", 30.0)
     assert instance_activity({"Description": "Updating load balancers", "StartTime": 1.0}) is None
+    for where in ("into", "from"):
+        pool = instance_activity({"Description": f"Launching a new EC2 instance {where} warm "
+                                                 "pool: i-0abc", "StartTime": 5.0})
+        assert pool is not None and (pool.instance_id, pool.kind) == ("i-0abc", "launch")
+
+
+def test_an_action_cannot_end_before_it_began() -> None:
+    lines = [_line(500, "wait", 0)]
+    activity = InstanceActivity("i-1", "terminate", 90, 300, "Successful")  # an older one
+    (action,) = hook_actions("i-1", "terminate", lines, activity, 600)
+    assert action.end == action.start == 500

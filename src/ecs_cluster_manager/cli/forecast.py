@@ -9,15 +9,17 @@ error while reading the cluster); 2 for usage errors.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ecs_cluster_manager.cli import render
-from ecs_cluster_manager.cli.aws_options import clients, set_command
+from ecs_cluster_manager.cli.aws_options import STACK_ENV, set_command
 from ecs_cluster_manager.cli.report_option import add_report_option, report_written, writable_report
 from ecs_cluster_manager.cli.snapshot import add_source_options, take
+from ecs_cluster_manager.durations import duration_text
 from ecs_cluster_manager.errors import UserError
 from ecs_cluster_manager.forecast import runs, words
 from ecs_cluster_manager.forecast.verdict import Forecast
@@ -66,7 +68,13 @@ def register(subparsers: Any) -> None:
 
 def _scenario(args: argparse.Namespace) -> tuple[spec.Scenario, tuple[str, ...]]:
     if args.scenario is None:
-        return take(args, clients(args)).scenario(), ()
+        if not (args.stack_name or args.cluster or args.auto_scaling_group
+                or os.environ.get(STACK_ENV)):
+            raise UserError(f"nothing to forecast: give a SCENARIO file (ecm snapshot writes "
+                            f"one), or a live cluster: --stack-name (or {STACK_ENV}), or "
+                            "--cluster with --auto-scaling-group.")
+        taken = take(args)
+        return taken.scenario(), taken.notes
     if args.stack_name or args.cluster or args.auto_scaling_group:
         raise UserError("give a SCENARIO file or a live cluster (--stack-name, or --cluster "
                         "with --auto-scaling-group), not both.")
@@ -89,7 +97,7 @@ def report_parts(forecast: Forecast) -> list[Any]:
               "-" if s.daemon else (f"in {s.below_minimum_runs} run(s)"
                                     if s.below_minimum_runs else "no"))
              for s in forecast.services)))
-        slowest = (f"; the slowest took {words.clock(forecast.slowest_drain_s)}"
+        slowest = (f"; the slowest took {duration_text(forecast.slowest_drain_s)}"
                    if forecast.slowest_drain_s is not None else "")
         blocked = "; ".join(forecast.blocked_drains) or "none blocked"
         parts.append(render.plain(f"Drains: {blocked}{slowest}"))
@@ -122,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     played = runs.play(scenario, runs=args.runs, seed=args.seed, batch=args.batch_size)
     forecast = played.forecast
     if notes:
-        forecast = replace(forecast, notes=forecast.notes + notes)
+        forecast = replace(forecast, notes=notes + forecast.notes)
     if args.output == "json":
         render.json_line(forecast.as_dict())
     else:
