@@ -161,6 +161,37 @@ def test_draining_instance_with_tasks_left_costs_the_drain_gate_no_call(world: F
     assert sum(world.calls.values()) == 0
 
 
+def test_fresh_launch_event_costs_no_call_and_registration_decides(world: FakeWorld, config: Config,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    fresh = lifecycle_event("i-1", LAUNCH_HOOK, Origin="EC2", Destination="AutoScalingGroup")
+    assert run(launch.GATE, world, config, fresh) == {"decisions": {}}
+    assert sum(world.calls.values()) == 0
+    assert logs(capsys)[-1]["decision"] == "ignored"
+    event = registered(ecs_event("i-1"), world.now)
+    event["detail"]["containerInstanceArn"] = world.register("i-1")
+    assert run(launch.GATE, world, config, event)["decisions"] == {"i-1": "continue"}
+
+
+def test_booting_instance_gets_its_wait_remembered_by_the_sweep(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK, Origin="EC2",
+                                                    Destination="AutoScalingGroup"))
+    assert run(launch.GATE, world, config, SWEEP)["decisions"] == {"i-1": "wait"}
+    assert "ecm:launch-wait-started" in world.instances["i-1"]["tags"]
+
+
+@pytest.mark.parametrize(("origin", "destination"), [("WarmPool", "AutoScalingGroup"), ("EC2", "WarmPool"),
+                                                     (None, None)])
+def test_launch_events_that_may_be_decided_at_once_are_looked_at(
+        world: FakeWorld, config: Config, origin: str | None, destination: str | None) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    world.register("i-1")
+    where = {k: v for k, v in (("Origin", origin), ("Destination", destination)) if v}
+    run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK, **where))
+    assert world.calls["DescribeAutoScalingInstances"] == 1
+
+
 def test_task_placed_on_a_waiting_instance_costs_the_launch_gate_no_call(world: FakeWorld, config: Config) -> None:
     world.add_instance("i-1", LAUNCH_HOOK)
     world.register("i-1")
