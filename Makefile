@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: test lint typecheck pytest demo clean
+.PHONY: test lint typecheck pytest demo mutation clean
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,10 @@ $(CHECKOV_STAMP): requirements/checkov.txt
 	touch $@
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests $(wildcard benchmarks)
+	$(BIN)/ruff check src tests tools $(wildcard benchmarks)
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict src
+	$(BIN)/mypy --strict src tools
 
 pytest: $(STAMP) $(CHECKOV_STAMP)
 	$(BIN)/pytest -q -n 2
@@ -35,6 +35,12 @@ test: lint typecheck pytest
 demo: $(STAMP)
 	mkdir -p out
 	$(BIN)/ecm demo --report out/demo-report.html
+
+# Not part of `make test`: mutants of the lifecycle modules against their unit tests (about
+# 15 minutes on 2 idle cores; see docs/reliability.md, "Mutation testing"). Niced, so it can run
+# beside other work.
+mutation: $(STAMP)
+	nice -n 10 $(BIN)/python -m tools.mutation
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache

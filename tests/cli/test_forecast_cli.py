@@ -14,6 +14,8 @@ from ecs_cluster_manager.sim.project_stack import ProjectStack, example_paramete
 from ecs_cluster_manager.sim.scenario import spec
 from tests.cli.harness import SECOND_AMI, Ecm
 
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "demo-cluster.yaml"
+
 
 @pytest.fixture
 def busy(project: ProjectStack) -> ProjectStack:
@@ -47,6 +49,13 @@ def test_snapshot_of_the_stack_writes_a_scenario_forecast_reads(
     assert any("standalone task nightly-report" in r for r in result["reasons"])
 
 
+def test_the_docs_example_is_a_snapshot_of_the_demos_cluster(
+        ecm: Ecm, busy: ProjectStack, tmp_path: Path) -> None:
+    path = tmp_path / "now.yaml"
+    assert ecm("snapshot", "--stack-name", "ecm-dev", "-o", str(path)).code == 0
+    assert spec.load(path) == spec.load(EXAMPLE), "regenerate docs/examples/demo-cluster.yaml"
+
+
 def test_anonymized_snapshot_names_nothing_of_the_cluster(ecm: Ecm, busy: ProjectStack) -> None:
     ran = ecm("snapshot", "--stack-name", "ecm-dev", "--anonymize")
     assert ran.code == 0, ran.err
@@ -61,6 +70,7 @@ def test_forecast_of_the_live_stack_prints_a_verdict(ecm: Ecm, busy: ProjectStac
     assert ran.code == 0, ran.err
     assert "2 instance(s) replaced, 2 at a time (1 batch(es)); 1 run, seed 0" in ran.out
     assert "Verdict: UNSAFE because" in ran.out
+    assert "Note: Standalone tasks are assumed never to end" in ran.out  # the snapshot's note
     # the demo's tasks reserve 2432 CPU units: more than one m5.large (2048) holds
     assert "Spare capacity: no: with one instance out, the tasks need 2432 CPU units" in ran.out
 
@@ -69,6 +79,10 @@ def test_forecast_of_the_live_stack_prints_a_verdict(ecm: Ecm, busy: ProjectStac
     (("forecast", "x.yaml", "--stack-name", "ecm-dev"), "not both"),
     (("forecast", "x.yaml", "--runs", "0"), "at least 1"),
     (("snapshot", "--cluster", "c"), "go together"),
+    (("forecast",), "nothing to forecast: give a SCENARIO file"),
+    (("snapshot",), "no cluster named: pass --stack-name"),
+    (("snapshot", "--stack-name", "ecm-dev", "-o", "/no/such/dir/x.yaml"),
+     "--output-file /no/such/dir/x.yaml: directory /no/such/dir does not exist"),
     (("snapshot", "--stack-name", "s", "--cluster", "c", "--auto-scaling-group", "g"),
      "not both"),
 ])
@@ -99,7 +113,10 @@ def test_deploy_previews_the_forecast_of_a_roll(ecm: Ecm, busy: ProjectStack,
               "--no-watch", "--no-forecast")
     assert ran.code == 0, ran.err
     assert "Forecast:" not in ran.out
-    busy.account.clock.run_for(3 * 3600)  # let that roll finish
+    busy.account.clock.run_for(3 * 3600)  # let that roll finish (it stopped the job)
+    busy.account.client("ecs").run_task(cluster=busy.parameter("EcsClusterName"),
+                                        taskDefinition=workloads.STANDALONE[0])
+    busy.account.clock.run_for(60)
     busy.publish_ami("ami-0a1b2c3d4e5f60003")
     ran = ecm("deploy", "--stack-name", "ecm-dev", "--parameters", str(path), "--yes",
               "--no-watch")
@@ -108,3 +125,4 @@ def test_deploy_previews_the_forecast_of_a_roll(ecm: Ecm, busy: ProjectStack,
     assert line.startswith("Forecast: 2 instance(s) will roll, 1 at a time, about ")
     assert "service worker stays >= " in line and "no drain blocks" in line
     assert "forecasting the roll of 2 instance(s)" in ran.err
+    assert "  note: Standalone tasks are assumed never to end" in ran.out

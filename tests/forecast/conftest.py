@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from ecs_cluster_manager.demo.clients import simulated_clients
+from ecs_cluster_manager.forecast.snapshot import Snapshot, from_cluster
 from ecs_cluster_manager.ops.session import Clients
 from ecs_cluster_manager.sim.ecs import EcsBackend
 from ecs_cluster_manager.sim.scenario import spec
@@ -34,6 +35,15 @@ def settled(scenario: spec.Scenario) -> Stack:
     start_standalone_tasks(stack, scenario)
     account.clock.run_for(60)
     return stack
+
+
+def snapshot_of(wanted: spec.Scenario) -> Snapshot:
+    """Build the scenario's cluster, settle it and snapshot it through the read-only calls."""
+    built = settled(wanted)
+    try:
+        return from_cluster(simulated_clients(built.account), built.cluster, built.group)
+    finally:
+        built.account.close()
 
 
 def scenario(data: dict[str, Any]) -> spec.Scenario:

@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 
-from ecs_cluster_manager.demo.clients import simulated_clients
-from ecs_cluster_manager.forecast import runs, snapshot
+from ecs_cluster_manager.forecast import runs
 from ecs_cluster_manager.forecast.verdict import Forecast
 from ecs_cluster_manager.forecast.words import summary_line
 from ecs_cluster_manager.sim.scenario import report, runner, spec
-from tests.forecast.conftest import scenario, settled
+from tests.forecast.conftest import scenario, snapshot_of
 
 
 def cluster(services: list[dict[str, Any]], *, instances: int = 2, max_size: int = 3,
@@ -100,13 +99,7 @@ def test_the_forecast_of_a_snapshot_matches_a_direct_simulation_of_the_cluster()
                         {"name": "worker", "count": 2, "cpu": 512, "memory": 1024,
                          "minimum_healthy_percent": 50, "maximum_percent": 100}],
                        instances=3, max_size=5, seed=21, DrainTimeoutSeconds=900)
-    built = settled(original)
-    try:
-        taken = snapshot.from_cluster(simulated_clients(built.account), built.cluster,
-                                      built.group)
-    finally:
-        built.account.close()
-    forecast = runs.play(taken.scenario().model_copy(update={
+    forecast = runs.play(snapshot_of(original).scenario().model_copy(update={
         "lifecycle": original.lifecycle}), runs=1, seed=21).forecast
 
     direct = original.model_dump(mode="json")
@@ -118,3 +111,9 @@ def test_the_forecast_of_a_snapshot_matches_a_direct_simulation_of_the_cluster()
     drained = [a for a in played["lifecycle_actions"] if a["hook"] == "terminate"]
     assert len(drained) == 3 and all(a["result"] == "CONTINUE" for a in drained)
     assert forecast.safe and forecast.blocked_drains == ()
+
+
+def test_an_empty_group_has_nothing_to_roll() -> None:
+    found = forecast_of(cluster([], instances=0, max_size=2))
+    assert found.safe and found.runs == 0
+    assert summary_line(found) == "the group has no instances: nothing to roll"

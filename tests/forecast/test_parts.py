@@ -9,10 +9,16 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ecs_cluster_manager.forecast.anonymize import anonymize
 from ecs_cluster_manager.forecast.capacity import spare_capacity
-from ecs_cluster_manager.forecast.drains import blocker, daemon_gaps
+from ecs_cluster_manager.forecast.drains import Drain, blocker, daemon_gaps
 from ecs_cluster_manager.forecast.events import TASK_CHANGE
+from ecs_cluster_manager.forecast.facts import RunFacts, ServiceFacts
+from ecs_cluster_manager.forecast.plan import Roll
 from ecs_cluster_manager.forecast.service_counts import lowest_running
+from ecs_cluster_manager.forecast.snapshot import Snapshot
+from ecs_cluster_manager.forecast.verdict import judge
+from ecs_cluster_manager.forecast.words import summary_line
 from ecs_cluster_manager.sim.scenario import spec
 from ecs_cluster_manager.sim.scenario.service_counts import ServiceCounts
 
@@ -83,3 +89,57 @@ def test_spare_capacity_counts_daemons_on_every_instance_left() -> None:
         spec.ServiceSpec(name="web", count=9, cpu=512, memory=1024)]})
     assert not spare_capacity(full).exists
     assert spare_capacity(full).sentence().startswith("no: with one instance out")
+
+
+def facts(seed: int, *, duration: float, lowest: int, timed_out: bool = False,
+          finished: bool = True) -> RunFacts:
+    drain = Drain("old instance 1", "i-1", 400.0, "ABANDON" if timed_out else "CONTINUE",
+                  "terminate function", timed_out, ("service api",),
+                  ("service api",) if timed_out else ())
+    return RunFacts(seed, finished, duration,
+                    (ServiceFacts("api", False, 4, 4, lowest),
+                     ServiceFacts("log", True, 2, 0, 1)),
+                    (drain,), 0, (), (), {"log": 1.0}, (), ())
+
+
+def test_the_verdict_counts_each_reason_over_the_runs_that_showed_it() -> None:
+    runs = [facts(1, duration=300.0, lowest=4), facts(2, duration=900.0, lowest=2,
+                                                      timed_out=True),
+            facts(3, duration=5000.0, lowest=4, finished=False)]
+    forecast = judge(runs, Roll(2, 1, 1), spare_capacity(spec.Cluster()), "shape")
+    assert forecast.duration_s == (300.0, 900.0)  # finished runs only
+    assert forecast.seeds == (1, 2, 3)
+    api, log = forecast.services
+    assert (api.lowest, api.below_minimum_runs) == (2, 1)
+    assert log.daemon and log.below_minimum_runs == 0
+    assert forecast.blocked_drains == (
+        "old instance 1 blocked on service api until the drain timeout (ABANDON)",)
+    assert forecast.reasons == (
+        "the roll did not finish in 1/3 runs",
+        "service api fell to 2/4 running, below its minimum healthy 4, in 1/3 runs",
+        "old instance 1 blocked on service api until the drain timeout (ABANDON), in 1/3 runs")
+    assert forecast.as_dict()["duration_s"] == {"min": 300.0, "max": 900.0}
+    assert "1 drain(s) block until a timeout" in summary_line(forecast)
+
+
+# names of services and families; not the words of the notes or the other names below
+NAME = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True).filter(
+    lambda name: name not in {"note", "about", "stack-a", "cluster-a", "group-a"})
+
+
+@given(st.lists(NAME, min_size=1, max_size=6, unique=True),
+       st.lists(NAME, max_size=3, unique=True))
+def test_anonymized_names_are_a_one_to_one_renaming(services: list[str],
+                                                   families: list[str]) -> None:
+    shape = spec.Cluster(
+        services=[spec.ServiceSpec(name=name, count=1) for name in services],
+        standalone_tasks=[spec.TaskSpec(family=family) for family in families])
+    notes = tuple(f"note about {name}" for name in services + families)
+    hidden = anonymize(Snapshot("stack-a", "cluster-a", "group-a", shape, {}, notes))
+    renamed = [s.name for s in hidden.shape.services]
+    assert len(set(renamed)) == len(renamed)
+    assert not set(renamed) & (set(services) - set(renamed))
+    mapping = dict(zip(services, renamed, strict=True))
+    for name, note in zip(services, hidden.notes, strict=False):
+        assert note == f"note about {mapping[name]}"
+    assert (hidden.stack, hidden.cluster, hidden.group) == ("stack-1", "cluster-1", "group-1")

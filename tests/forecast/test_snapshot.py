@@ -7,13 +7,12 @@ import re
 
 import yaml
 
-from ecs_cluster_manager.demo.clients import simulated_clients
 from ecs_cluster_manager.forecast import reads, scenario_file, snapshot
 from ecs_cluster_manager.forecast.anonymize import anonymize
 from ecs_cluster_manager.ops.session import Clients
 from ecs_cluster_manager.sim.scenario import spec
 from ecs_cluster_manager.sim.scenario.provision import Stack
-from tests.forecast.conftest import settled
+from tests.forecast.conftest import snapshot_of
 
 Shaped = tuple[spec.Scenario, Stack, Clients]
 READ_ONLY = re.compile(r"^[a-z0-9]+:(Describe|List|Get)[A-Za-z]+$")
@@ -46,12 +45,7 @@ def test_a_snapshot_provisions_the_same_shape_again(shaped: Shaped) -> None:
     written = scenario_file.render(first, "round trip")
     again = spec.parse(yaml.safe_load(written))
     assert again == first
-    rebuilt = settled(again)
-    try:
-        second = snapshot.from_cluster(simulated_clients(rebuilt.account), rebuilt.cluster,
-                                       rebuilt.group)
-    finally:
-        rebuilt.account.close()
+    second = snapshot_of(again)
     assert second.shape == first.cluster
     assert second.parameters == dict(first.lifecycle.parameters)
 

@@ -4,18 +4,22 @@ each action, the services' counts and dips, the summary."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
-from ecs_cluster_manager.picture import Picture
+from ecs_cluster_manager.picture import Picture, picture_from_run
 from ecs_cluster_manager.picture.model import (
     DRAINING,
     IN_SERVICE,
     LAUNCH_HOOK,
     TERMINATED,
+    WAITING_SERVICES,
     WAITING_TASKS,
+    WARM_POOL,
     Lane,
 )
+from ecs_cluster_manager.sim.scenario import runner, spec
 from ecs_cluster_manager.sim.scenario.runner import Run
 
 
@@ -121,8 +125,9 @@ def test_a_dip_below_minimum_is_marked_from_the_killed_tasks(no_room: Picture,
 
 
 def test_broken_invariants_are_in_the_summary_and_on_the_time_axis(no_room: Picture) -> None:
-    broken = {i.name for i in no_room.summary.invariants if not i.held}
-    assert {"service-below-minimum", "task-stopped-by-termination"} <= broken
+    broken = {i.name: i for i in no_room.summary.invariants if not i.held}
+    assert {"service-below-minimum", "task-stopped-by-termination"} <= set(broken)
+    assert "cannot be placed again" in broken["service-below-minimum"].expected
     assert any(m.text.startswith("invariant broken: service-below-minimum")
                for m in no_room.markers)
     assert any("cluster ready" in m.text for m in no_room.markers)
@@ -135,3 +140,27 @@ def test_a_blocked_drain_shows_what_it_waited_for_and_who_ended_it(no_room: Pict
     (action,) = [a for a in lane.actions if a.hook == "terminate"]
     assert (action.result, action.completed_by) == ("ABANDON", "terminate function")
     assert any("drain timeout" in r for r in action.reasons)
+
+
+def test_a_warm_pool_instance_waits_in_the_pool_not_in_service() -> None:
+    picture = picture_from_run(runner.run(spec.load(Path(__file__).parent / "warm-pool.yaml")))
+    shapes = sorted(_kinds(lane) for lane in picture.lanes)
+    assert shapes == sorted([
+        [LAUNCH_HOOK, IN_SERVICE],  # the group's first instance
+        [LAUNCH_HOOK, WARM_POOL, LAUNCH_HOOK, IN_SERVICE],  # taken out by the scale-out
+        [LAUNCH_HOOK, WARM_POOL],  # its replacement in the pool
+    ])
+
+
+def test_a_drain_waiting_for_services_names_them() -> None:
+    picture = picture_from_run(runner.run(spec.load(Path(__file__).parent /
+                                                    "services-not-steady.yaml")))
+    drained = [lane for lane in picture.lanes if any(a.hook == "terminate" for a in lane.actions)]
+    assert len(drained) == 2
+    for lane in drained:
+        kinds = _kinds(lane)
+        assert kinds.index(DRAINING) < kinds.index(WAITING_SERVICES) < kinds.index(TERMINATED)
+        (waiting,) = [i for i in lane.intervals if i.kind == WAITING_SERVICES]
+        assert waiting.blocking and all(b.startswith("service web: running ")
+                                        for b in waiting.blocking)
+        assert "service(s) not steady" in waiting.detail

@@ -3,6 +3,7 @@ one simulated AMI roll of the project's stack: the same lanes, the same who-comp
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,18 +45,33 @@ class Rolled:
     truth: Picture
 
 
-@pytest.fixture(scope="module")
-def rolled() -> Iterator[Rolled]:
+BAD_AMI = (*ROLL[:2], Phase("bad-ami", "an agent that never connects", (
+    ("publish_ami", {"image": AMIS[2], "agent": "never"}), ("update_stack", {})),
+    "UPDATE_ROLLBACK_COMPLETE"))
+
+
+def _play(phases: tuple[Phase, ...]) -> Iterator[Rolled]:
     account = SimAccount()
     project = ProjectStack(account)
     watch = Watch(project, lambda when, text: None)
     start = account.clock.now()
     with account.installed():
-        results = [run_phase(phase, project, watch) for phase in ROLL]
+        results = [run_phase(phase, project, watch) for phase in phases]
         assert all(r.ok for r in results), results
         truth = picture_from_demo(project, watch, {"name": "roll", "passed": True}, start)
         yield Rolled(account, project, start, truth)
     account.close()
+
+
+@pytest.fixture(scope="module")
+def rolled() -> Iterator[Rolled]:
+    yield from _play(ROLL)
+
+
+@pytest.fixture(scope="module")
+def rolled_back() -> Iterator[Rolled]:
+    """The launch gate abandons an instance whose agent never connects; the stack rolls back."""
+    yield from _play(BAD_AMI)
 
 
 def _history(rolled: Rolled) -> Picture:
@@ -80,16 +96,30 @@ def test_history_has_the_same_lanes_as_the_simulation(rolled: Rolled) -> None:
         assert _shape(lane) == _shape(truth[lane.instance_id]), lane.instance_id
 
 
+def _completed(picture: Picture) -> set[tuple[str, str, str | None, str | None]]:
+    return {(a.instance_id, a.hook, a.result, a.completed_by)
+            for lane in picture.lanes for a in lane.actions}
+
+
 def test_history_says_who_completed_each_action_as_the_simulation_recorded(
         rolled: Rolled) -> None:
-    def completed(picture: Picture) -> set[tuple[str, str, str | None, str | None]]:
-        return {(a.instance_id, a.hook, a.result, a.completed_by)
-                for lane in picture.lanes for a in lane.actions}
-
     history = _history(rolled)
-    assert completed(history) == completed(rolled.truth)
-    assert {by for _, _, _, by in completed(history)} == {"launch function",
-                                                         "terminate function"}
+    assert _completed(history) == _completed(rolled.truth)
+    assert {by for _, _, _, by in _completed(history)} == {"launch function",
+                                                          "terminate function"}
+
+
+def test_a_rolled_back_launch_has_the_same_picture_from_history(rolled_back: Rolled) -> None:
+    history = _history(rolled_back)
+    truth = {lane.instance_id: lane for lane in rolled_back.truth.lanes}
+    assert _completed(history) == _completed(rolled_back.truth)
+    assert ("launch", "ABANDON", "launch function") in {
+        (hook, result, by) for _, hook, result, by in _completed(history)}
+    for lane in history.lanes:
+        assert _shape(lane) == _shape(truth[lane.instance_id])
+        for before, after in itertools.pairwise(lane.intervals):
+            assert before.end == after.start  # the terminate hook follows the ABANDON
+    assert "ecm-dev UPDATE_ROLLBACK_COMPLETE" in {m.text for m in history.markers}
 
 
 def test_history_times_the_hooks_within_seconds(rolled: Rolled) -> None:

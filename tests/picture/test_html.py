@@ -6,8 +6,12 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from ecs_cluster_manager.picture import Picture, write_html
 from ecs_cluster_manager.picture.as_json import picture_as_json
+from ecs_cluster_manager.picture.chart import duration_text
+from ecs_cluster_manager.picture.model import Summary
 
 RESOURCE_ATTRIBUTES = {"script": "src", "link": "href", "img": "src", "iframe": "src"}
 
@@ -60,3 +64,23 @@ def test_json_has_iso_times_and_no_python_reprs(no_room: Picture) -> None:
     assert api["dips"][0]["start"].endswith("Z") and api["dips"][0]["lowest"] == 4
     assert data["lanes"][0]["intervals"][0]["start"].startswith("20")
     assert data["summary"]["duration_s"] == no_room.summary.duration_s
+
+
+def test_an_expected_break_says_so_and_why(no_room: Picture, tmp_path: Path) -> None:
+    page = write_html(no_room, tmp_path / "no-room.html").read_text(encoding="utf-8")
+    assert "broken (expected)" in page and "BROKEN" not in page
+    assert "expected: api&#x27;s tasks killed with the instance" in page
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(0, "0s"), (45, "45s"), (245, "4m05s"),
+                                               (3720, "1h02m")])
+def test_durations_read_as_status_says_them(seconds: float, text: str) -> None:
+    assert duration_text(seconds) == text
+
+
+def test_a_quiet_window_still_makes_a_page(tmp_path: Path) -> None:
+    """History of a window where nothing happened: no lane, no service, no marker."""
+    quiet = Picture("quiet", "history", 0.0, 60.0, (), (), (), Summary(60.0, (), (), None),
+                    ("nothing happened",))
+    page = write_html(quiet, tmp_path / "quiet.html").read_text(encoding="utf-8")
+    assert "0 instances; not judged" in page and "nothing happened" in page

@@ -52,12 +52,14 @@ def lives(draw: st.DrawFn) -> tuple[InstanceLife, list[HookAction], list[Decisio
     actions = [HookAction("i-1", "launch", launched, launch_end, result, "launch function")]
     decisions: list[DecisionPoint] = []
     end = launch_end + 1000
-    if result == "CONTINUE" and draw(st.booleans()):
-        start = launch_end + draw(st.floats(0, 100))
-        stop = start + draw(st.floats(0, 500))
+    if draw(st.booleans()):  # after ABANDON too: the instance is terminated through its hook
+        stop = launch_end + draw(st.floats(0.5, 500))
+        # History's start is the function's measure: a moment early, at times.
+        start = min(stop, launch_end + draw(st.floats(-5, 100)))
         actions.append(HookAction("i-1", "terminate", start, stop, "CONTINUE",
                                   "terminate function"))
-        for at in sorted(draw(st.lists(st.floats(start, stop), max_size=6))):
+        for at in sorted(draw(st.lists(st.floats(max(start, launch_end), max(stop, launch_end)),
+                                       max_size=6))):
             decision, _, reason = draw(phases).partition(":")
             decisions.append(DecisionPoint(at, "i-1", "terminate", decision, reason))
     return InstanceLife("i-1", launched), actions, decisions, end

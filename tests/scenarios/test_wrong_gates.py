@@ -25,6 +25,9 @@ CAUGHT_BY = {
     "CONTINUE on any error (terminate)": ("drain-throttled-reads",
                                           "terminate-continue-with-live-tasks"),
     "act on any group": ("neighbour-group", "in-service-instance-disturbed"),
+    # The remembered ARN is INACTIVE after the re-registration: "nothing to drain", CONTINUE at
+    # once, and the new registration's tasks die with the instance.
+    "trust a stale ARN": ("drain-after-reregister", "task-stopped-by-termination"),
     "never heartbeat (launch)": ("launch-heartbeat", "action-timed-out"),
     "never heartbeat (terminate)": ("drain-heartbeat", "action-timed-out"),
 }

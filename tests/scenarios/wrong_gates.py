@@ -92,6 +92,36 @@ def _continuing_on_error(gate: Gate) -> Gate:
     return dataclasses.replace(gate, observe=observe_or_fail, decide=decide_or_continue)
 
 
+class _FirstArnEcs:
+    """An ECS client for one wake-up that, once the gate has described a container instance by
+    the ARN it remembered, answers the instance's fresh lookup with that same ARN: the gate keeps
+    trusting the first registration it recorded, even after the agent re-registered."""
+
+    def __init__(self, ecs: Any) -> None:
+        self._ecs = ecs
+        self._described: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ecs, name)
+
+    def describe_container_instances(self, **kwargs: Any) -> Any:
+        self._described += [str(arn) for arn in kwargs.get("containerInstances", [])]
+        return self._ecs.describe_container_instances(**kwargs)
+
+    def list_container_instances(self, **kwargs: Any) -> Any:
+        if self._described:  # the mistake: the remembered ARN is taken as the truth
+            return {"containerInstanceArns": list(self._described)}
+        return self._ecs.list_container_instances(**kwargs)
+
+
+def _trusting_recorded_arn(gate: Gate) -> Gate:
+    observe = gate.observe
+
+    def observe_stale(clients: Any, config: Any, target: Any, now: float) -> Any:
+        return observe(dataclasses.replace(clients, ecs=_FirstArnEcs(clients.ecs)), config, target, now)
+    return dataclasses.replace(gate, observe=observe_stale)
+
+
 def _every_group() -> list[Runtime]:
     """A runtime per Auto Scaling group in the account, as if every group were ours."""
     runtime = current_runtime()
@@ -106,6 +136,9 @@ skip_steady_wait = _handler(_seeing(terminate.GATE, _no_wait_for_services))
 skip_draining = _handler(_dropping(terminate.GATE, SetDraining))
 # The drain gate counts only tasks that still want to run, not those deregistering.
 ignore_stopping_tasks = _handler(_blind_to_stopping_tasks(terminate.GATE))
+# The drain gate keeps the container-instance ARN it recorded first, even after the agent
+# re-registered the instance under a new one (the old one is INACTIVE: "nothing to drain").
+trust_stale_arn = _handler(_trusting_recorded_arn(terminate.GATE))
 # Either gate answers CONTINUE when an AWS call fails.
 continue_on_error_launch = _handler(_continuing_on_error(launch.GATE))
 continue_on_error_terminate = _handler(_continuing_on_error(terminate.GATE))
@@ -122,6 +155,7 @@ WRONG_GATES = {
     "CONTINUE on any error (launch)": ("launch", "continue_on_error_launch"),
     "CONTINUE on any error (terminate)": ("terminate", "continue_on_error_terminate"),
     "act on any group": ("terminate", "any_group_terminate"),
+    "trust a stale ARN": ("terminate", "trust_stale_arn"),
     "never heartbeat (launch)": ("launch", "never_heartbeat_launch"),
     "never heartbeat (terminate)": ("terminate", "never_heartbeat_terminate"),
 }

@@ -68,7 +68,8 @@ def _preview_parts(preview: Preview) -> list[Any]:
 
 def _forecast_parts(forecast: Forecast) -> list[Any]:
     return [render.plain(f"Forecast: {summary_line(forecast)}"),
-            *(render.plain(f"  - {reason}") for reason in forecast.reasons[1:])]
+            *(render.plain(f"  - {reason}") for reason in forecast.reasons[1:]),
+            *(render.plain(f"  note: {note}") for note in forecast.notes)]
 
 
 def _show(planned: Planned, output: str, forecast: Forecast | None) -> None:

@@ -9,12 +9,14 @@ error while reading the cluster); 2 for usage errors.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ecs_cluster_manager.cli import render
-from ecs_cluster_manager.cli.aws_options import clients, set_command
+from ecs_cluster_manager.cli.aws_options import STACK_ENV, set_command
 from ecs_cluster_manager.cli.report_option import add_report_option, report_written, writable_report
 from ecs_cluster_manager.cli.snapshot import add_source_options, take
 from ecs_cluster_manager.errors import UserError
@@ -39,7 +41,7 @@ def whole(value: str) -> int:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "forecast", help="simulate a full replacement of a cluster before you roll it",
-        description="Simulate an AMI roll of the cluster (every instance replaced, BATCH at a "
+        description="Simulate an AMI roll of the cluster (every instance replaced, K at a "
                     "time, as the stack's rolling update does it) with this project's "
                     "functions, several times with different seeds and timings, and print the "
                     "duration as a range, each service's lowest running count, the drains that "
@@ -65,7 +67,13 @@ def register(subparsers: Any) -> None:
 
 def _scenario(args: argparse.Namespace) -> tuple[spec.Scenario, tuple[str, ...]]:
     if args.scenario is None:
-        return take(args, clients(args)).scenario(), ()
+        if not (args.stack_name or args.cluster or args.auto_scaling_group
+                or os.environ.get(STACK_ENV)):
+            raise UserError(f"nothing to forecast: give a SCENARIO file (ecm snapshot writes "
+                            f"one), or a live cluster: --stack-name (or {STACK_ENV}), or "
+                            "--cluster with --auto-scaling-group.")
+        taken = take(args)
+        return taken.scenario(), taken.notes
     if args.stack_name or args.cluster or args.auto_scaling_group:
         raise UserError("give a SCENARIO file or a live cluster (--stack-name, or --cluster "
                         "with --auto-scaling-group), not both.")
@@ -121,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     played = runs.play(scenario, runs=args.runs, seed=args.seed, batch=args.batch_size)
     forecast = played.forecast
     if notes:
-        forecast = Forecast(**{**vars(forecast), "notes": forecast.notes + notes})
+        forecast = replace(forecast, notes=notes + forecast.notes)
     if args.output == "json":
         render.json_line(forecast.as_dict())
     else:

@@ -19,19 +19,21 @@ def add_report_option(parser: argparse.ArgumentParser, what: str) -> None:
                              "see docs/report.md)")
 
 
-def writable_report(path: Path | None) -> Path | None:
-    """`path` if the page can be written there (None stays None); else a UserError."""
+def writable_report(path: Path | None, option: str = "--report",
+                    example: str = "report.html") -> Path | None:
+    """`path` if the page (or another file `option` names) can be written there (None stays
+    None); else a UserError."""
     if path is None:
         return None
     directory = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise UserError(f"--report {path}: is a directory; give a file name such as "
-                        f"{path / 'report.html'}")
+        raise UserError(f"{option} {path}: is a directory; give a file name such as "
+                        f"{path / example}")
     if not directory.is_dir():
-        raise UserError(f"--report {path}: directory {directory} does not exist; create it "
+        raise UserError(f"{option} {path}: directory {directory} does not exist; create it "
                         "or choose another path")
     if not os.access(directory, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UserError(f"--report {path}: not writable; check its permissions or choose "
+        raise UserError(f"{option} {path}: not writable; check its permissions or choose "
                         "another path")
     return path
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from ecs_cluster_manager.cli import render
 from ecs_cluster_manager.cli.aws_options import STACK_ENV, add_aws_options, clients, set_command
+from ecs_cluster_manager.cli.report_option import writable_report
 from ecs_cluster_manager.errors import UserError
 from ecs_cluster_manager.forecast import scenario_file
 from ecs_cluster_manager.forecast import snapshot as snapshots
 from ecs_cluster_manager.forecast.anonymize import anonymize
-from ecs_cluster_manager.ops.session import Clients
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -26,20 +26,20 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
                         help="the cluster's Auto Scaling group (with --cluster)")
 
 
-def take(args: argparse.Namespace, aws: Clients) -> snapshots.Snapshot:
-    """The snapshot the source options name (usage errors exit 2)."""
+def take(args: argparse.Namespace) -> snapshots.Snapshot:
+    """The snapshot the source options name; usage errors (exit 2) before any AWS client."""
     if args.cluster or args.auto_scaling_group:
         if args.stack_name:
             raise UserError("give --stack-name, or --cluster with --auto-scaling-group, not both.")
         if not (args.cluster and args.auto_scaling_group):
             raise UserError("--cluster and --auto-scaling-group go together: give both (or "
                             "--stack-name).")
-        return snapshots.from_cluster(aws, args.cluster, args.auto_scaling_group)
+        return snapshots.from_cluster(clients(args), args.cluster, args.auto_scaling_group)
     stack = args.stack_name or os.environ.get(STACK_ENV)
     if not stack:
         raise UserError(f"no cluster named: pass --stack-name (or set {STACK_ENV}), or "
                         "--cluster with --auto-scaling-group.")
-    return snapshots.from_stack(aws, stack)
+    return snapshots.from_stack(clients(args), stack)
 
 
 def register(subparsers: Any) -> None:
@@ -61,7 +61,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    taken = take(args, clients(args))
+    writable_report(args.output_file, "--output-file", "cluster.yaml")  # before any call
+    taken = take(args)
     if args.anonymize:
         taken = anonymize(taken)
     scenario = taken.scenario()

@@ -4,6 +4,8 @@ and instance type), rolled a few times in the simulator."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ecs_cluster_manager.forecast import runs, snapshot
 from ecs_cluster_manager.forecast.verdict import Forecast
 from ecs_cluster_manager.ops.session import Clients
@@ -20,5 +22,6 @@ def forecast_change(clients: Clients, stack: str, parameters: dict[str, str],
                                       if k in snapshot.ROLL_PARAMETERS}}
     scenario = live.scenario().model_copy(update={
         "lifecycle": live.scenario().lifecycle.model_copy(update={"parameters": settings})})
-    return runs.play(scenario, runs=DEPLOY_RUNS, batch=batch,
-                     instance_type=parameters.get(INSTANCE_TYPE)).forecast
+    forecast = runs.play(scenario, runs=DEPLOY_RUNS, batch=batch,
+                         instance_type=parameters.get(INSTANCE_TYPE)).forecast
+    return replace(forecast, notes=live.notes + forecast.notes)

@@ -91,7 +91,7 @@ def judge(facts: list[RunFacts], roll: Roll, spare: Spare, scenario: str,
     """The forecast from every run's facts (at least one run, unless the roll cannot start)."""
     runs = len(facts)
     reasons: list[str] = []
-    if roll.batch == 0:
+    if roll.batch == 0 and roll.instances:
         reasons.append("the rolling update cannot start: MaxSize leaves no room above the "
                        "desired capacity (CloudFormation requires MinInstancesInService, the "
                        "desired capacity, to be below MaxSize)")

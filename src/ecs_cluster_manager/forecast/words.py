@@ -50,6 +50,8 @@ def dips(forecast: Forecast) -> str:
 def summary_line(forecast: Forecast) -> str:
     """"2 instances will roll, about 7-8 min; service api stays >= 4/6; no drain blocks; safe"."""
     roll = forecast.roll
+    if not roll.instances:
+        return "the group has no instances: nothing to roll"
     if not forecast.runs:
         return f"{roll.instances} instance(s) cannot roll: {forecast.reasons[0]}"
     blocks = (f"{len(forecast.blocked_drains)} drain(s) block until a timeout"

@@ -12,7 +12,8 @@ from plotly.subplots import make_subplots
 from ecs_cluster_manager.picture.model import KIND_LABELS, Lane, Picture, ServiceSeries
 
 COLOURS = {
-    "launching": "#9ecae1", "launch-hook": "#3182bd", "in-service": "#74c476",
+    "launching": "#9ecae1", "launch-hook": "#3182bd", "warm-pool": "#bcbddc",
+    "in-service": "#74c476",
     "terminate-hook": "#fdae6b", "draining": "#fd8d3c", "waiting-tasks": "#e6550d",
     "waiting-services": "#a63603", "terminated": "#d9d9d9",
 }
@@ -26,9 +27,16 @@ def when(t: float) -> str:
     return datetime.fromtimestamp(t, tz=UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 
 
+def duration_text(seconds: float) -> str:
+    """45s, 4m05s, 1h02m (as `ecm status` and the forecast say durations)."""
+    whole = max(0, round(seconds))
+    if whole >= 3600:
+        return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
+    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"
+
+
 def _span(start: float, end: float) -> str:
-    seconds = max(0, round(end - start))
-    return f"{when(start)[11:19]}-{when(end)[11:19]} ({seconds // 60}m{seconds % 60:02d}s)"
+    return f"{when(start)[11:19]}-{when(end)[11:19]} ({duration_text(end - start)})"
 
 
 def _lane_traces(lanes: tuple[Lane, ...]) -> list[go.BaseTraceType]:

@@ -91,7 +91,7 @@ def hook_actions(instance_id: str, hook: str, decisions: Sequence[DecisionPoint]
     if start is None and not found and activity is not None and hook == "launch":
         start = activity.start  # held, though no function ever logged about it
     if start is not None:
-        end = activity.end if activity is not None and activity.end is not None else None
+        end = None if activity is None or activity.end is None else max(activity.end, start)
         if end is None:
             found.append(HookAction(instance_id, hook, start, None))
         else:
@@ -101,6 +101,22 @@ def hook_actions(instance_id: str, hook: str, decisions: Sequence[DecisionPoint]
                                     result if hook == "launch" else "unknown",
                                     _who_else(start, end, heartbeats, timeout_s)))
     return found
+
+
+def _latest(by_kind: dict[tuple[str, str], list[InstanceActivity]], instance: str,
+            kind: str) -> InstanceActivity | None:
+    found = by_kind.get((instance, kind))
+    return found[-1] if found else None
+
+
+def _life(instance: str, by_kind: dict[tuple[str, str], list[InstanceActivity]]) -> lanes.InstanceLife:
+    """Launched when its first launch began (into a warm pool, maybe); gone when its
+    termination succeeded."""
+    launches = by_kind.get((instance, "launch"))
+    gone = _latest(by_kind, instance, "terminate")
+    return lanes.InstanceLife(instance, launches[0].start if launches else None,
+                              gone.end if gone is not None and gone.status == "Successful"
+                              else None)
 
 
 def stack_marker(event: StackEvent) -> Marker:
@@ -124,19 +140,17 @@ def picture_from_history(clients: Clients, stack: str, since: float,
     points = [p for d in logs.decisions(clients, refs, since=since, until=end)
               if (p := decision_point(d.at, d.record)) is not None]
     events = [e for e in stack_events(clients, refs.stack_id, since) if e.at <= end]
-    by_kind = {(a.instance_id, a.kind): a for a in found}
+    by_kind: dict[tuple[str, str], list[InstanceActivity]] = {}  # oldest first
+    for activity in found:
+        by_kind.setdefault((activity.instance_id, activity.kind), []).append(activity)
     about: dict[tuple[str, str], list[DecisionPoint]] = {}
     for point in points:
         about.setdefault((point.instance_id, point.function), []).append(point)
     ids = sorted({a.instance_id for a in found} | {p.instance_id for p in points})
     actions = [action for instance in ids for hook in ("launch", "terminate")
                for action in hook_actions(instance, hook, about.get((instance, hook), []),
-                                          by_kind.get((instance, hook)), timeouts.get(hook))]
-    lives = [lanes.InstanceLife(
-        instance,
-        launched.start if (launched := by_kind.get((instance, "launch"))) else None,
-        gone.end if (gone := by_kind.get((instance, "terminate"))) and gone.status == "Successful"
-        else None) for instance in ids]
+                                          _latest(by_kind, instance, hook), timeouts.get(hook))]
+    lives = [_life(instance, by_kind) for instance in ids]
     times = [a.start for a in found] + [p.at for p in points] + [e.at for e in events]
     start = min(times, default=since)  # an activity under way at `since` shows whole
     built = lanes.lanes(lives, actions, points, start, end)

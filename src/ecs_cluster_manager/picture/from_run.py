@@ -87,7 +87,8 @@ def picture_from_run(run: Run, title: str | None = None) -> Picture:
                 for v in run.checker.violations]
     invariants = tuple(
         InvariantResult(i["name"], i["description"], bool(i["held"]),
-                        tuple(str(v["detail"]) for v in i["violations"]))
+                        tuple(str(v["detail"]) for v in i["violations"]),
+                        str(i.get("expected_break") or ""))
         for i in built_report["invariants"])
     return Picture(
         title=title or run.scenario.name, source="simulation", start=run.start, end=end,

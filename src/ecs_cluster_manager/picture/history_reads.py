@@ -23,7 +23,7 @@ from typing import Any
 from ecs_cluster_manager.ops.session import Clients
 
 _INSTANCE = re.compile(r"^(Launching a new EC2 instance|Terminating EC2 instance)"
-                       r"(?: into warm pool)?: (i-[0-9a-zA-Z]+)")
+                       r"(?: into warm pool| from warm pool)?: (i-[0-9a-zA-Z]+)")
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import plotly.io as pio
 
-from ecs_cluster_manager.picture.chart import figure, when
-from ecs_cluster_manager.picture.model import KIND_LABELS, Picture
+from ecs_cluster_manager.picture.chart import duration_text, figure, when
+from ecs_cluster_manager.picture.model import KIND_LABELS, InvariantResult, Picture
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:2px 8px;
@@ -20,6 +20,8 @@ MEANINGS = {
     "launching": "from launch until the launch hook holds it",
     "launch-hook": "Pending:Wait: the launch gate waits for the container instance (the reasons "
                    "are the launch function's, on hover)",
+    "warm-pool": "launched into the group's warm pool (the launch gate let it in without ECS "
+                 "checks); the launch hook holds it again when it leaves the pool",
     "in-service": "counted by the group, running tasks",
     "terminate-hook": "Terminating:Wait before the drain gate said what it waits for",
     "draining": "the drain gate set DRAINING",
@@ -33,12 +35,17 @@ def _row(*cells: object, tag: str = "td") -> str:
     return "<tr>" + "".join(f"<{tag}>{escape(str(c))}</{tag}>" for c in cells) + "</tr>"
 
 
+def _verdict(result: InvariantResult) -> str:
+    if result.held:
+        return "held"
+    return "broken (expected)" if result.expected else "BROKEN"
+
+
 def summary_html(picture: Picture) -> str:
     summary = picture.summary
-    minutes, seconds = divmod(round(picture.end - picture.start), 60)
     verdict = {None: "not judged", True: "passed", False: "FAILED"}[summary.passed]
     parts = [f"<p>{escape(picture.source)}: {escape(when(picture.start))} to "
-             f"{escape(when(picture.end))} UTC ({minutes // 60}h{minutes % 60:02d}m{seconds:02d}s);"
+             f"{escape(when(picture.end))} UTC ({duration_text(picture.end - picture.start)});"
              f" {len(picture.lanes)} instances; {escape(verdict)}</p>"]
     parts += [f'<p class="caveat">{escape(c)}</p>' for c in picture.caveats]
     parts.append("<table>" + _row("hook", "result", "completed by", "actions", tag="th")
@@ -46,8 +53,9 @@ def summary_html(picture: Picture) -> str:
                            for t in summary.actions) + "</table>")
     if summary.invariants:
         rows = "".join(
-            f'<tr><td class="{"held" if i.held else "broken"}">'
-            f'{"held" if i.held else "BROKEN"}</td><td>{escape(i.description)}'
+            f'<tr><td class="{"held" if i.held else "broken"}">{_verdict(i)}</td>'
+            f"<td>{escape(i.description)}"
+            + (f"<br><i>expected: {escape(i.expected)}</i>" if i.expected else "")
             + "".join(f"<br>{escape(v)}" for v in i.violations) + "</td></tr>"
             for i in summary.invariants)
         parts.append("<table>" + _row("", "invariant", tag="th") + rows + "</table>")

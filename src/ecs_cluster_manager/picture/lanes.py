@@ -8,6 +8,7 @@ said it waited for: draining, tasks, services), terminated.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -20,12 +21,15 @@ from ecs_cluster_manager.picture.model import (
     TERMINATED,
     WAITING_SERVICES,
     WAITING_TASKS,
+    WARM_POOL,
     DecisionPoint,
     HookAction,
     Interval,
     Lane,
 )
 
+# The launch gate's reason for letting an instance into the warm pool (decide_launch.py).
+INTO_WARM_POOL = "bound for the warm pool"
 MAX_BLOCKING = 20  # per interval: the page stays readable, the line in the log has them all
 # A function logs its decision after its calls returned: the line that completed an action is
 # stamped a little after the action ended (API latency, retries). Within this, it belongs to it.
@@ -94,13 +98,21 @@ def _hook_intervals(action: HookAction, decisions: Sequence[DecisionPoint],
 def lane(life: InstanceLife, actions: Sequence[HookAction],
          decisions: Sequence[DecisionPoint], start: float, end: float) -> Lane:
     """One instance's lane between `start` and `end` (the picture's bounds)."""
-    ordered = sorted(actions, key=lambda a: a.start)
+    # In the order they ended: actions on one instance follow each other, and history's ends
+    # (the completing lines) are surer than its starts.
+    ordered = sorted(actions, key=lambda a: (math.inf if a.end is None else a.end, a.start))
     state = LAUNCHING if (ordered and ordered[0].hook == "launch") or (
         not ordered and life.launched is not None) else IN_SERVICE
     cursor = life.launched if life.launched is not None else start
     intervals: list[Interval] = []
     described: list[HookAction] = []
-    for action in ordered:
+    for number, recorded in enumerate(ordered):
+        action = recorded
+        if number and recorded.start < cursor:
+            # History's times are a moment off (a completing line is stamped after its call
+            # returned): an action cannot begin before the previous one on the instance ended.
+            action = replace(recorded, start=cursor, end=None if recorded.end is None
+                             else max(recorded.end, cursor))
         if action.start > cursor:
             intervals.append(Interval(state, cursor, action.start))
         found = _within(decisions, action, end)
@@ -108,7 +120,8 @@ def lane(life: InstanceLife, actions: Sequence[HookAction],
         described.append(replace(action, reasons=_distinct(d.reason for d in found)))
         cursor = action.end if action.end is not None else end
         let_go = action.hook == "terminate" or action.result != "CONTINUE"
-        state = TERMINATED if let_go else IN_SERVICE
+        pooled = any(d.reason.startswith(INTO_WARM_POOL) for d in found)
+        state = TERMINATED if let_go else WARM_POOL if pooled else IN_SERVICE
     if state != TERMINATED and life.terminated is not None and life.terminated >= cursor:
         if life.terminated > cursor:
             intervals.append(Interval(state, cursor, life.terminated))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 # Interval kinds of an instance's lane, in the order an instance lives through them.
 LAUNCHING = "launching"
 LAUNCH_HOOK = "launch-hook"
+WARM_POOL = "warm-pool"  # launched into the group's warm pool: not in service yet
 IN_SERVICE = "in-service"
 TERMINATE_HOOK = "terminate-hook"  # held, before the drain gate said what it waits for
 DRAINING = "draining"
@@ -21,6 +22,7 @@ TERMINATED = "terminated"
 KIND_LABELS = {
     LAUNCHING: "launching",
     LAUNCH_HOOK: "held on the launch hook",
+    WARM_POOL: "in the warm pool",
     IN_SERVICE: "in service",
     TERMINATE_HOOK: "held on the terminate hook",
     DRAINING: "draining",
@@ -128,6 +130,7 @@ class InvariantResult:
     description: str
     held: bool
     violations: tuple[str, ...] = ()
+    expected: str = ""  # why the scenario expects it to break, when it does
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ distinctInstance keeps a service's tasks on different instances."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .fakes import World
 
 
@@ -10,17 +12,22 @@ def _tasks(w: World, service: str) -> list[str]:
     return list(w.call("ListTasks", cluster="prod", serviceName=service)["taskArns"])
 
 
+def _stopped_web(w: World, stop_timeout: int, balancers: list[dict[str, Any]]) -> str:
+    """A one-task load-balanced service `web`, its task running and then told to stop."""
+    w.register_web(stopTimeout=stop_timeout)
+    w.call("CreateService", cluster="prod", serviceName="web", taskDefinition="web",
+           desiredCount=1, loadBalancers=balancers)
+    w.clock.advance(30)
+    (arn,) = _tasks(w, "web")
+    w.call("StopTask", cluster="prod", task=arn)
+    return arn
+
+
 def test_a_service_task_waits_out_its_longest_target_group_delay(cluster: World) -> None:
     delays = {"tg-a": 40.0, "tg-b": 75.0}
     cluster.ecs.set_target_group_source(delays.get)
-    cluster.register_web(stopTimeout=10)
-    cluster.call("CreateService", cluster="prod", serviceName="web", taskDefinition="web",
-                 desiredCount=1, loadBalancers=[
-                     {"targetGroupArn": arn, "containerName": "web", "containerPort": 80}
-                     for arn in delays])
-    cluster.clock.advance(30)
-    (arn,) = _tasks(cluster, "web")
-    cluster.call("StopTask", cluster="prod", task=arn)
+    arn = _stopped_web(cluster, 10, [{"targetGroupArn": arn, "containerName": "web",
+                                      "containerPort": 80} for arn in delays])
     cluster.clock.advance(74)
     (task,) = cluster.call("DescribeTasks", cluster="prod", tasks=[arn])["tasks"]
     assert task["lastStatus"] == "DEACTIVATING"
@@ -31,12 +38,7 @@ def test_a_service_task_waits_out_its_longest_target_group_delay(cluster: World)
 
 def test_an_unknown_target_group_adds_no_delay(cluster: World) -> None:
     cluster.ecs.set_target_group_source(lambda arn: None)
-    cluster.register_web(stopTimeout=5)
-    cluster.call("CreateService", cluster="prod", serviceName="web", taskDefinition="web",
-                 desiredCount=1, loadBalancers=[{"targetGroupArn": "gone"}])
-    cluster.clock.advance(30)
-    (arn,) = _tasks(cluster, "web")
-    cluster.call("StopTask", cluster="prod", task=arn)
+    arn = _stopped_web(cluster, 5, [{"targetGroupArn": "gone"}])
     cluster.clock.advance(10)
     (task,) = cluster.call("DescribeTasks", cluster="prod", tasks=[arn])["tasks"]
     assert task["lastStatus"] == "STOPPED"

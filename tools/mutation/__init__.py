@@ -1,0 +1,1 @@
+"""Mutation testing of the lifecycle functions: `make mutation` (see docs/reliability.md)."""
