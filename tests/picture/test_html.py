@@ -6,12 +6,10 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from ecs_cluster_manager.picture import Picture, write_html
 from ecs_cluster_manager.picture.as_json import picture_as_json
-from ecs_cluster_manager.picture.chart import duration_text
-from ecs_cluster_manager.picture.model import Summary
+from ecs_cluster_manager.picture.chart import figure
+from ecs_cluster_manager.picture.model import HookAction, Interval, Lane, Summary
 
 RESOURCE_ATTRIBUTES = {"script": "src", "link": "href", "img": "src", "iframe": "src"}
 
@@ -72,15 +70,25 @@ def test_an_expected_break_says_so_and_why(no_room: Picture, tmp_path: Path) -> 
     assert "expected: api&#x27;s tasks killed with the instance" in page
 
 
-@pytest.mark.parametrize(("seconds", "text"), [(0, "0s"), (45, "45s"), (245, "4m05s"),
-                                               (3720, "1h02m")])
-def test_durations_read_as_status_says_them(seconds: float, text: str) -> None:
-    assert duration_text(seconds) == text
-
-
 def test_a_quiet_window_still_makes_a_page(tmp_path: Path) -> None:
     """History of a window where nothing happened: no lane, no service, no marker."""
     quiet = Picture("quiet", "history", 0.0, 60.0, (), (), (), Summary(60.0, (), (), None),
                     ("nothing happened",))
     page = write_html(quiet, tmp_path / "quiet.html").read_text(encoding="utf-8")
     assert "0 instances; not judged" in page and "nothing happened" in page
+
+
+def test_an_abandoned_launch_is_marked_apart_from_a_completed_one() -> None:
+    held = Interval("launch-hook", 0.0, 600.0, detail="agent not registered")
+    actions = (HookAction("i-0a", "launch", 0.0, 600.0, "ABANDON", "launch function",
+                          ("agent not registered",)),
+               HookAction("i-0b", "launch", 0.0, 40.0, "CONTINUE", "launch function"))
+    lanes = (Lane("i-0a", (held,), actions[:1]), Lane("i-0b", (held,), actions[1:]))
+    picture = Picture("abandon", "simulation", 0.0, 600.0, lanes, (), (),
+                      Summary(600.0, (), (), True))
+    markers = {trace.name: trace for trace in figure(picture).data
+               if trace.legendgroup == "who"}
+    assert set(markers) == {"abandoned by launch function", "completed by launch function"}
+    assert markers["abandoned by launch function"].y == ("i-0a",)
+    assert markers["abandoned by launch function"].marker.color != \
+        markers["completed by launch function"].marker.color

@@ -19,6 +19,7 @@ from ecs_cluster_manager.cli import render
 from ecs_cluster_manager.cli.aws_options import STACK_ENV, set_command
 from ecs_cluster_manager.cli.report_option import add_report_option, report_written, writable_report
 from ecs_cluster_manager.cli.snapshot import add_source_options, take
+from ecs_cluster_manager.durations import duration_text
 from ecs_cluster_manager.errors import UserError
 from ecs_cluster_manager.forecast import runs, words
 from ecs_cluster_manager.forecast.verdict import Forecast
@@ -96,7 +97,7 @@ def report_parts(forecast: Forecast) -> list[Any]:
               "-" if s.daemon else (f"in {s.below_minimum_runs} run(s)"
                                     if s.below_minimum_runs else "no"))
              for s in forecast.services)))
-        slowest = (f"; the slowest took {words.clock(forecast.slowest_drain_s)}"
+        slowest = (f"; the slowest took {duration_text(forecast.slowest_drain_s)}"
                    if forecast.slowest_drain_s is not None else "")
         blocked = "; ".join(forecast.blocked_drains) or "none blocked"
         parts.append(render.plain(f"Drains: {blocked}{slowest}"))

@@ -7,6 +7,7 @@ from typing import Any
 
 from ecs_cluster_manager.cli import render
 from ecs_cluster_manager.cli.aws_options import add_aws_options, clients, set_command, stack_name
+from ecs_cluster_manager.durations import duration_text
 from ecs_cluster_manager.ops.status import Snapshot, snapshot
 
 
@@ -23,9 +24,7 @@ def register(subparsers: Any) -> None:
 def duration(seconds: float | None) -> str:
     if seconds is None:
         return ""
-    whole = int(seconds)
-    return f"{whole // 3600}h{whole % 3600 // 60:02d}m" if whole >= 3600 else \
-        f"{whole // 60}m{whole % 60:02d}s"
+    return duration_text(seconds)
 
 
 def yes_no(value: bool | None) -> str:

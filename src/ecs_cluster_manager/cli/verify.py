@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         if args.output == "json":
             render.json_line(vars(result))
             continue
-        print(f"{'ok  ' if result.passed else 'FAIL'} {duration(result.seconds) or '0m00s':>7}  "
+        print(f"{'ok  ' if result.passed else 'FAIL'} {duration(result.seconds or 0.0):>7}  "
               f"{result.name}" + (f": {result.detail}" if result.detail else ""), flush=True)
         for line in result.log_lines:
             print(f"       {line}")

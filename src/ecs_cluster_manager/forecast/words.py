@@ -3,15 +3,8 @@
 
 from __future__ import annotations
 
+from ecs_cluster_manager.durations import duration_text
 from ecs_cluster_manager.forecast.verdict import Forecast, ServiceOutlook
-
-
-def clock(seconds: float) -> str:
-    """4m05s, 1h02m."""
-    whole = round(seconds)
-    if whole >= 3600:
-        return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
-    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"
 
 
 def duration_range(forecast: Forecast) -> str:
@@ -21,15 +14,15 @@ def duration_range(forecast: Forecast) -> str:
     if high < 3600:
         first, last = max(1, round(low / 60)), max(1, round(high / 60))
         return f"about {first} min" if first == last else f"about {first}-{last} min"
-    return f"about {clock(low)}" if clock(low) == clock(high) else \
-        f"about {clock(low)}-{clock(high)}"
+    return f"about {duration_text(low)}" if duration_text(low) == duration_text(high) else \
+        f"about {duration_text(low)}-{duration_text(high)}"
 
 
 def exact_range(forecast: Forecast) -> str:
     """" (13m40s to 14m10s)", or " (13m40s)" when every run took as long."""
     if forecast.duration_s is None:
         return ""
-    low, high = (clock(t) for t in forecast.duration_s)
+    low, high = (duration_text(t) for t in forecast.duration_s)
     return f" ({low})" if low == high else f" ({low} to {high})"
 
 

@@ -9,6 +9,7 @@ from html import escape
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ecs_cluster_manager.durations import duration_text
 from ecs_cluster_manager.picture.model import KIND_LABELS, Lane, Picture, ServiceSeries
 
 COLOURS = {
@@ -25,14 +26,6 @@ LANE_PX, SERVICE_PX, MARKERS_PX = 22, 180, 90
 def when(t: float) -> str:
     """UTC wall-clock time as plotly's date axis reads it (milliseconds kept)."""
     return datetime.fromtimestamp(t, tz=UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
-
-
-def duration_text(seconds: float) -> str:
-    """45s, 4m05s, 1h02m (as `ecm status` and the forecast say durations)."""
-    whole = max(0, round(seconds))
-    if whole >= 3600:
-        return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
-    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"
 
 
 def _span(start: float, end: float) -> str:
@@ -55,12 +48,16 @@ def _lane_traces(lanes: tuple[Lane, ...]) -> list[go.BaseTraceType]:
             marker_color=COLOURS[kind], hovertext=hover, hoverinfo="text",
             legendgroup="lanes", legendgrouptitle_text="instance lanes"))
     completed = [a for lane in lanes for a in lane.actions if a.end is not None]
-    for who in sorted({a.completed_by or "-" for a in completed}):
-        mine = [a for a in completed if (a.completed_by or "-") == who]
+    # An ABANDON is what an engineer looks for first: red, and named apart in the legend.
+    for who, abandoned in sorted({(a.completed_by or "-", a.result == "ABANDON")
+                                  for a in completed}):
+        mine = [a for a in completed
+                if (a.completed_by or "-") == who and (a.result == "ABANDON") == abandoned]
         traces.append(go.Scatter(
-            name=f"completed by {who}", mode="markers", y=[a.instance_id for a in mine],
-            x=[when(a.end or a.start) for a in mine],
-            marker={"symbol": WHO_SYMBOLS.get(who, "square"), "size": 9, "color": "black"},
+            name=f"{'abandoned' if abandoned else 'completed'} by {who}", mode="markers",
+            y=[a.instance_id for a in mine], x=[when(a.end or a.start) for a in mine],
+            marker={"symbol": WHO_SYMBOLS.get(who, "square"), "size": 9,
+                    "color": "#d62728" if abandoned else "black"},
             hovertext=[escape(f"{a.hook} hook on {a.instance_id}: {a.result} by {who}")
                        + "".join(f"<br>{escape(r)}" for r in a.reasons) for a in mine],
             hoverinfo="text", legendgroup="who", legendgrouptitle_text="who completed"))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import plotly.io as pio
 
-from ecs_cluster_manager.picture.chart import duration_text, figure, when
+from ecs_cluster_manager.durations import duration_text
+from ecs_cluster_manager.picture.chart import figure, when
 from ecs_cluster_manager.picture.model import KIND_LABELS, InvariantResult, Picture
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
