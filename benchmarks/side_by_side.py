@@ -141,6 +141,7 @@ def measure(design: str, instances: int) -> dict[str, Any]:
         "throttled_by_operation": dict(account.metrics.throttles.most_common(5)),
         "errors": dict(Counter((w.error or "")[:80] for w in wakes if w.error).most_common(3)),
         "breakdown": sources.text(),
+        "violations": [f"{v.invariant}: {v.detail}" for v in state.checker.violations[:5]],
     }
 
 
@@ -201,6 +202,9 @@ def main(argv: list[str]) -> int:
     if args.breakdown:
         for row in rows:
             print(f"{row['design']}, {row['instances']} instances:\n{row['breakdown']}")
+    for row in rows:
+        for violation in row["violations"]:
+            print(f"{row['design']}, {row['instances']} instances, invariant broken: {violation}")
     for size in args.sizes:
         ours = next((r for r in rows if r["design"] == "ours" and r["instances"] == size), None)
         polling = next((r for r in rows

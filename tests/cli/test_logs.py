@@ -37,7 +37,7 @@ def test_status_shows_what_the_functions_last_said(ecm: Ecm, project: ProjectSta
     data = json.loads(ecm("status", "--stack-name", "ecm-dev", "--output", "json").out)
     row = next(i for i in data["instances"] if i["instance_id"] == held)
     assert row["blocked_by"] == "wait: not registered with the cluster"
-    assert row["waiting_s"] >= 120
+    assert row["waiting_s"] >= 120 - 1e-3  # activity start times carry microseconds
 
 
 def test_follow_prints_new_decisions_once_until_its_timeout(ecm: Ecm,

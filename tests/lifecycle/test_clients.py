@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from ecs_cluster_manager.lifecycle.aws import (
     CONNECT_TIMEOUT_S,
     MAX_ATTEMPTS,
+    NEVER_RETRIED,
     READ_TIMEOUT_S,
     RETRY_RESERVE_MS,
     Clients,
@@ -71,3 +72,31 @@ def test_no_retry_once_a_retry_could_outlast_the_invocation(clients: Clients) ->
 def test_reserve_covers_the_longest_retry() -> None:
     # Standard mode: backoff before the last attempt is at most 2 s for throttling errors.
     assert RETRY_RESERVE_MS >= (2 ** (MAX_ATTEMPTS - 2) + CONNECT_TIMEOUT_S + READ_TIMEOUT_S) * 1000
+
+
+def throttled_autoscaling(clients: Clients) -> list[str]:
+    """Every Auto Scaling request is throttled; returns the operations attempted, in order."""
+    attempts: list[str] = []
+
+    def answer(request: Any, **_: Any) -> AWSResponse:
+        body = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
+        attempts.append(body.split("Action=", 1)[1].split("&", 1)[0])
+        xml = (b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded"
+               b"</Message></Error><RequestId>r-1</RequestId></ErrorResponse>")
+        return AWSResponse(request.url, 400, {"Content-Type": "text/xml"}, _Body(xml))
+
+    clients.autoscaling.meta.events.register("before-send.auto-scaling", answer)
+    return attempts
+
+
+def test_a_completion_is_never_retried_on_an_older_observation(clients: Clients) -> None:
+    attempts = throttled_autoscaling(clients)
+    clients.budget.remaining_ms = lambda: 50_000
+    with pytest.raises(ClientError, match="Throttling"):
+        clients.autoscaling.complete_lifecycle_action(
+            LifecycleHookName="h", AutoScalingGroupName="g", LifecycleActionResult="CONTINUE", InstanceId="i-1")
+    assert attempts == ["CompleteLifecycleAction"]
+    with pytest.raises(ClientError, match="Throttling"):
+        clients.autoscaling.describe_auto_scaling_instances(InstanceIds=["i-1"])
+    assert attempts[1:] == ["DescribeAutoScalingInstances"] * MAX_ATTEMPTS  # reads still retry
+    assert "CompleteLifecycleAction" in NEVER_RETRIED

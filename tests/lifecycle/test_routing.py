@@ -96,7 +96,8 @@ def test_event_time_from_the_future_is_not_trusted(world: FakeWorld, config: Con
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     world.add_instance("i-1", LAUNCH_HOOK, launched=world.now - 60)
     run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK, time=iso(world.now + 7200)))
-    assert logs(capsys)[-1]["waited_s"] == 0  # counted from now, never from a time to come
+    # Counted from the launch (60 s ago), never from a time to come.
+    assert logs(capsys)[-1]["waited_s"] == 60
 
 
 def test_recent_event_time_still_counts(world: FakeWorld, config: Config, capsys: pytest.CaptureFixture[str]) -> None:
@@ -159,6 +160,43 @@ def test_draining_instance_with_tasks_left_costs_the_drain_gate_no_call(world: F
     world.add_instance("i-1", TERMINATE_HOOK)
     run(terminate.GATE, world, config, ecs_event("i-1", status="DRAINING", tasks=2))
     assert sum(world.calls.values()) == 0
+
+
+def test_fresh_launch_event_costs_no_call_and_registration_decides(world: FakeWorld, config: Config,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    fresh = lifecycle_event("i-1", LAUNCH_HOOK, Origin="EC2", Destination="AutoScalingGroup")
+    assert run(launch.GATE, world, config, fresh) == {"decisions": {}}
+    assert sum(world.calls.values()) == 0
+    assert logs(capsys)[-1]["decision"] == "ignored"
+    event = registered(ecs_event("i-1"), world.now)
+    event["detail"]["containerInstanceArn"] = world.register("i-1")
+    assert run(launch.GATE, world, config, event)["decisions"] == {"i-1": "continue"}
+
+
+@pytest.mark.parametrize(("launched_s_ago", "waited_s"), [(30, 30), (7200, 0)])
+def test_booting_instance_gets_its_wait_remembered_by_the_sweep(
+        world: FakeWorld, config: Config, capsys: pytest.CaptureFixture[str],
+        launched_s_ago: int, waited_s: int) -> None:
+    # A fresh launch's wait starts at its LaunchTime; an old LaunchTime (an instance leaving a
+    # running warm pool keeps the one from when it entered) is not the start: now is.
+    world.add_instance("i-1", LAUNCH_HOOK, launched=world.now - launched_s_ago)
+    run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK, Origin="EC2",
+                                                    Destination="AutoScalingGroup"))
+    assert run(launch.GATE, world, config, SWEEP)["decisions"] == {"i-1": "wait"}
+    assert logs(capsys)[-1]["waited_s"] == waited_s
+    assert world.instances["i-1"]["tags"]["ecm:launch-wait-started"] == str(int(world.now - waited_s))
+
+
+@pytest.mark.parametrize(("origin", "destination"), [("WarmPool", "AutoScalingGroup"), ("EC2", "WarmPool"),
+                                                     (None, None)])
+def test_launch_events_that_may_be_decided_at_once_are_looked_at(
+        world: FakeWorld, config: Config, origin: str | None, destination: str | None) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    world.register("i-1")
+    where = {k: v for k, v in (("Origin", origin), ("Destination", destination)) if v}
+    run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK, **where))
+    assert world.calls["DescribeAutoScalingInstances"] == 1
 
 
 def test_task_placed_on_a_waiting_instance_costs_the_launch_gate_no_call(world: FakeWorld, config: Config) -> None:

@@ -12,6 +12,11 @@ The clients are configured for the APIs' rate limits and the function's time lim
 - Backoff never eats the function's timeout: a retry is refused once the invocation has less
   than RETRY_RESERVE_MS left (the longest a retry can take: its backoff and one attempt), and
   the call fails as it would have without retries; the next wake-up repeats it.
+- CompleteLifecycleAction is never retried by the SDK: its decision rests on an observation
+  made just before, and a retry seconds later (backoff on a throttled bucket) would complete on
+  an older one. A drained instance's services, steady when read, can be unsteady again two
+  seconds later when other drains start at the same time (the 1,000-instance benchmark caught
+  exactly that). Refused, the completion is decided afresh by the next wake-up.
 - A call still throttled after its retries is not a failure of the invocation: the runtime
   leaves the instance to the next sweep (`is_throttling`), which repeats the whole wake-up's work
   from a fresh observation; failing would only make Lambda retry the same event a minute later.
@@ -30,6 +35,8 @@ from botocore.exceptions import ClientError
 CONNECT_TIMEOUT_S = 2
 READ_TIMEOUT_S = 5
 MAX_ATTEMPTS = 3  # in all, the first try included
+# Operations whose answer must never be older than the observation they act on: one attempt.
+NEVER_RETRIED = frozenset({"CompleteLifecycleAction"})
 # Standard mode's backoff before attempt n is at most 2 ** (n - 1) s for throttling, so the third
 # attempt waits at most 2 s, then may take a connect and a read timeout.
 LONGEST_RETRY_S = 2 ** (MAX_ATTEMPTS - 2) + CONNECT_TIMEOUT_S + READ_TIMEOUT_S
@@ -42,12 +49,15 @@ class RetryBudget:
 
     remaining_ms: Callable[[], int] | None = None
 
-    def refuse_late_retry(self, **_: Any) -> bool | None:
-        """A needs-retry handler: False (no retry) when a retry could outlast the invocation.
+    def refuse_late_retry(self, operation: Any = None, **_: Any) -> bool | None:
+        """A needs-retry handler: False (no retry) when a retry could outlast the invocation,
+        or for an operation in NEVER_RETRIED.
 
         Registered first, so its False is the response botocore acts on; None leaves the decision
         to the retry mode's own handler.
         """
+        if getattr(operation, "name", None) in NEVER_RETRIED:
+            return False
         if self.remaining_ms is not None and self.remaining_ms() < RETRY_RESERVE_MS:
             return False
         return None

@@ -10,7 +10,7 @@ from typing import Any
 from .config import Config
 from .decide_launch import decide_launch
 from .entry import current_runtime
-from .events import LAUNCHING, InstanceTrigger
+from .events import LAUNCHING, InstanceTrigger, LifecycleTrigger
 from .observe import observe_launch
 from .runtime import CLOCK_SKEW_S, Gate, handle
 
@@ -35,6 +35,19 @@ def _relevant(trigger: InstanceTrigger, config: Config, now: float) -> bool:
     return joined or trigger.status == "REGISTRATION_FAILED"
 
 
+def _too_early(trigger: LifecycleTrigger) -> str | None:
+    """A fresh launch (Origin EC2, Destination AutoScalingGroup, as the lifecycle event says) has
+    nothing to decide when its wait starts: the instance is only booting. Its container
+    instance's registration event decides it, or the sweep. Looking now would cost an Auto
+    Scaling call per launch, at the very moment a whole batch launches and the calls come
+    together. Launches into or out of a warm pool, and notifications that do not say where the
+    instance comes from, are looked at: they may be decided at once.
+    """
+    if (trigger.origin, trigger.destination) == ("EC2", "AutoScalingGroup"):
+        return "a fresh launch is only booting: its registration event or the sweep decides it"
+    return None
+
+
 GATE = Gate(
     name="launch",
     transition=LAUNCHING,
@@ -43,6 +56,7 @@ GATE = Gate(
     relevant=_relevant,
     observe=observe_launch,
     decide=decide_launch,
+    too_early=_too_early,
 )
 
 

@@ -29,6 +29,9 @@ from .ec2_reads import Ec2Instance, describe_instance
 from .model import ContainerInstance, TaskView
 from .timing import plausible_start
 
+# A launch this recent is taken to have started its wait at its EC2 LaunchTime (two sweeps).
+FRESH_LAUNCH_S = 2 * SWEEP_PERIOD_S
+
 
 @dataclass(frozen=True)
 class Target:
@@ -44,13 +47,19 @@ class Target:
 def _launch_wait_start(ec2: Ec2Instance, event_start: float | None, now: float) -> tuple[float, bool]:
     """The earliest known start of the launch wait, and whether our tag already holds it.
 
-    Never EC2 LaunchTime: an instance leaving a running warm pool keeps its old one. A tag older
-    than this action's event by more than a sweep period was left by an earlier action.
+    EC2 LaunchTime only for an instance launched within the last FRESH_LAUNCH_S: a fresh launch's
+    wait starts right after it (its lifecycle event is not looked at, see launch.py), while an
+    instance leaving a running warm pool keeps a LaunchTime from when it entered the pool, and
+    one that entered less than FRESH_LAUNCH_S ago makes the wait look that much older at most.
+    A tag older than this action's event by more than a sweep period was left by an earlier action.
     """
     remembered = epoch_tag(ec2.tags, LAUNCH_WAIT_TAG)
     if remembered is not None and event_start is not None and remembered < event_start - SWEEP_PERIOD_S:
         remembered = None
     known = [t for t in (event_start, remembered) if t is not None]
+    launched = ec2.launch_time
+    if not known and launched is not None and 0 <= now - launched <= FRESH_LAUNCH_S:
+        known.append(launched)
     return min([*known, now]), remembered is not None
 
 

@@ -94,6 +94,8 @@ class Gate:
     observe: Callable[[Clients, Config, Target, float], Any]
     decide: Callable[[Any, Config], Decision]
     on_sweep: Callable[[Clients, Config, float], None] | None = None  # bounded housekeeping
+    # Why a lifecycle event cannot be decided yet (no call is made for it), or None to look.
+    too_early: Callable[[LifecycleTrigger], str | None] | None = None
 
     @property
     def wait_states(self) -> tuple[str, str]:
@@ -164,6 +166,10 @@ def _lifecycle_targets(gate: Gate, runtime: Runtime, trigger: LifecycleTrigger) 
     if not ours:
         _ignore(gate, runtime, "lifecycle", f"not ours: group {shown(trigger.asg_name)}, "
                 f"hook {shown(trigger.hook_name)}, {trigger.transition}")
+        return []
+    early = gate.too_early(trigger) if gate.too_early is not None else None
+    if early:
+        _ignore(gate, runtime, "lifecycle", f"{trigger.instance_id}: {early}")
         return []
     expected = WARM_POOL_WAIT if trigger.destination == WARM_POOL else gate.wait_state
     state = _wait_states(runtime, [trigger.instance_id]).get(trigger.instance_id)

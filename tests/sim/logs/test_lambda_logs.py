@@ -83,15 +83,16 @@ def test_the_stack_functions_write_into_the_template_log_groups() -> None:
         with account.installed():
             project.create()
             assert project.wait() == "CREATE_COMPLETE"
+            account.clock.run_for(10)  # the invocations that signalled finish, and their logs land
             group = project.output("LaunchLogGroupName")
             assert group == f"/ecs-cluster-manager/{project.stack_name}/launch"
             logs = account.client("logs")
             described = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
             assert described[0]["retentionInDays"] == int(project.parameter("LogRetentionInDays"))
             decisions = [json.loads(e["message"]) for e in logs.filter_log_events(
-                logGroupName=group, filterPattern='{ $.decision = "wait" }')["events"]]
+                logGroupName=group, filterPattern='{ $.decision = "continue" }')["events"]]
             assert decisions and {d["function"] for d in decisions} == {"launch"}
-            assert {d["decision"] for d in decisions} == {"wait"}
+            assert {d["decision"] for d in decisions} == {"continue"}
             assert not any(g["logGroupName"].startswith("/aws/lambda/")
                            for g in logs.describe_log_groups()["logGroups"])
             project.cloudformation.delete_stack(StackName=project.stack_name)
