@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     coverage, seconds = measure_coverage(root, args.coverage)
     print(f"traced the unmutated tests in {seconds:.0f} s; {len(chosen)} mutants of {', '.join(modules)}, "
           f"{args.jobs} at a time", flush=True)
-    results = run_mutants(chosen, root, coverage, jobs=args.jobs, timeout=max(60.0, 2 * seconds),
+    results = run_mutants(chosen, root, coverage, jobs=args.jobs, timeout=max(300.0, 3 * seconds),
                           progress=_progress_to(args.progress))
     cpu = sum(r.cpu for r in results)
     print(f"\nfinished in {time.monotonic() - started:.0f} s ({cpu:.0f} CPU seconds in the mutants)\n")
