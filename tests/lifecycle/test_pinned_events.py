@@ -10,7 +10,14 @@ import json
 
 import pytest
 
-from ecs_cluster_manager.lifecycle.events import Ignored, LifecycleTrigger, SweepTrigger, parse_event, shown
+from ecs_cluster_manager.lifecycle.events import (
+    Ignored,
+    InstanceTrigger,
+    LifecycleTrigger,
+    SweepTrigger,
+    parse_event,
+    shown,
+)
 
 from .conftest import sample
 
@@ -77,3 +84,19 @@ def test_an_untrusted_string_is_shown_up_to_80_characters() -> None:
     assert shown("x" * 80) == json.dumps("x" * 80)
     assert shown("x" * 81) == f'"{"x" * 80}..." (81 chars)'
     assert (shown(None), shown(3), shown([1])) == ("null", "a int", "a list")
+
+
+def test_a_health_change_event_claims_nothing_about_the_agent_or_the_tasks() -> None:
+    """The health change event carries no status, agent or task counts (Amazon ECS Developer
+    Guide, "Amazon ECS container instance health change events"): unknown, never "connected and
+    empty", which would look like an instance ready to be released."""
+    [trigger] = parse_event(sample("ecs_container_instance_health_change.json"))
+    assert isinstance(trigger, InstanceTrigger)
+    assert (trigger.status, trigger.agent_connected, trigger.tasks) == ("", False, None)
+    assert (trigger.registered_at, trigger.resources_free) == (None, None)
+
+
+def test_a_state_change_event_is_never_taken_for_a_health_change() -> None:
+    """Only a health change sets `health`; a state change with one would be ignored as such."""
+    [trigger] = parse_event(sample("ecs_container_instance_state_change.json"))
+    assert isinstance(trigger, InstanceTrigger) and trigger.health is None and trigger.status
