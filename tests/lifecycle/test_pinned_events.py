@@ -7,6 +7,7 @@ LAUNCHING/TERMINATING, so a changed constant passed it, and no test sat on a bou
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -16,6 +17,7 @@ from ecs_cluster_manager.lifecycle.events import (
     LifecycleTrigger,
     SweepTrigger,
     parse_event,
+    parse_time,
     shown,
 )
 
@@ -100,3 +102,51 @@ def test_a_state_change_event_is_never_taken_for_a_health_change() -> None:
     """Only a health change sets `health`; a state change with one would be ignored as such."""
     [trigger] = parse_event(sample("ecs_container_instance_state_change.json"))
     assert isinstance(trigger, InstanceTrigger) and trigger.health is None and trigger.status
+
+
+GOOD = json.dumps(sample("sqs_asg_lifecycle_notification.json"))
+
+
+@pytest.mark.parametrize(("record", "reason"), [
+    (7, "record is a int, not an object"),
+    ({"Sns": ["x"]}, "Sns is a list, not an object"),
+    ({"body": 5}, "record body is a int, not a string"),
+    ({"body": "not json"}, "record body is not JSON"),
+    ({"body": "[" * 100_000}, "record body is not JSON"),  # nested past the parser's recursion limit
+    ({"body": "[1]"}, "record message is a list, not an object"),
+])
+def test_each_bad_record_says_what_is_wrong_with_it(record: object, reason: str) -> None:
+    assert parse_event({"Records": [record, {"body": GOOD}]}) == [
+        Ignored(reason), parse_event(json.loads(GOOD))[0]]
+
+
+@pytest.mark.parametrize("missing", ["AutoScalingGroupName", "LifecycleHookName", "EC2InstanceId"])
+def test_a_lifecycle_action_without_a_required_field_says_which(missing: str) -> None:
+    event = sample("eventbridge_asg_launch_lifecycle_action.json")
+    del event["detail"][missing]
+    assert parse_event(event) == [Ignored(f"lifecycle action without {missing}")]
+
+
+def test_a_notification_is_timed_by_its_time_field() -> None:
+    [trigger] = parse_event(json.loads(GOOD))
+    assert isinstance(trigger, LifecycleTrigger) and trigger.event_time == parse_time("2021-01-19T00:36:26.533Z")
+    assert trigger.event_time is not None
+
+
+def test_a_timestamp_of_64_characters_is_read_and_a_longer_one_is_not() -> None:
+    """Fractional seconds may have any number of digits (Python's datetime.fromisoformat)."""
+    base = "2026-01-01T00:00:00."
+    at_limit = base + "0" * (64 - len(base) - 1) + "Z"
+    assert len(at_limit) == 64 and parse_time(at_limit) == 1_767_225_600.0
+    assert parse_time(at_limit.replace("Z", "0Z")) is None
+
+
+def test_a_timestamp_in_z_is_utc_whatever_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert parse_time("2026-01-01T00:00:00Z") == 1_767_225_600.0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
