@@ -150,3 +150,24 @@ def test_a_timestamp_in_z_is_utc_whatever_the_local_zone(monkeypatch: pytest.Mon
         monkeypatch.undo()
         time.tzset()
 
+
+
+def test_a_container_instance_event_that_leaves_fields_out_reads_them_as_empty() -> None:
+    state = sample("ecs_container_instance_state_change.json")
+    del state["detail"]["status"]
+    [trigger] = parse_event(state)
+    assert isinstance(trigger, InstanceTrigger) and trigger.status == ""
+    health = sample("ecs_container_instance_health_change.json")
+    del health["detail"]["overallStatus"]
+    [trigger] = parse_event(health)
+    assert isinstance(trigger, InstanceTrigger) and trigger.health == ""
+    del state["detail"]["clusterArn"]
+    assert parse_event(state) == [Ignored("container instance event without a clusterArn or an EC2 instance id")]
+
+
+def test_odd_items_among_the_resources_are_skipped_not_fatal() -> None:
+    event = sample("ecs_container_instance_state_change.json")
+    detail = event["detail"]
+    detail["remainingResources"] = [7, "CPU", *detail["registeredResources"]]
+    [trigger] = parse_event(event)
+    assert isinstance(trigger, InstanceTrigger) and trigger.resources_free is True
