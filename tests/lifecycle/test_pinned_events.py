@@ -171,3 +171,11 @@ def test_odd_items_among_the_resources_are_skipped_not_fatal() -> None:
     detail["remainingResources"] = [7, "CPU", *detail["registeredResources"]]
     [trigger] = parse_event(event)
     assert isinstance(trigger, InstanceTrigger) and trigger.resources_free is True
+
+
+def test_an_empty_or_odd_batch_and_an_odd_slice_are_each_one_ignored_payload() -> None:
+    """One log line per ignored payload: an empty batch is not silently nothing."""
+    assert parse_event({"Records": []}) == [Ignored("Records is a list, not a list of records")]
+    assert parse_event({"Records": 5}) == [Ignored("Records is a int, not a list of records")]
+    assert parse_event({"ecm-sweep-slice": ["i-1", 5]}) == [
+        Ignored("sweep slice holds something that is not an EC2 instance id")]
