@@ -179,3 +179,16 @@ def test_an_empty_or_odd_batch_and_an_odd_slice_are_each_one_ignored_payload() -
     assert parse_event({"Records": 5}) == [Ignored("Records is a int, not a list of records")]
     assert parse_event({"ecm-sweep-slice": ["i-1", 5]}) == [
         Ignored("sweep slice holds something that is not an EC2 instance id")]
+
+
+class _Exploding(dict):  # type: ignore[type-arg]
+    """A payload whose reads fail: what the last guards are for."""
+
+    def get(self, *args: object) -> object:
+        raise RuntimeError("boom")
+
+
+def test_the_last_guards_turn_any_error_into_one_ignored_payload() -> None:
+    assert parse_event(_Exploding()) == [Ignored("unreadable payload (RuntimeError)")]
+    assert parse_event({"Records": [_Exploding(), {"body": GOOD}]}) == [
+        Ignored("unreadable payload (RuntimeError)"), parse_event(json.loads(GOOD))[0]]
