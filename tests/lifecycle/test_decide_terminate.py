@@ -178,6 +178,7 @@ def test_a_wait_without_heartbeat_leaves_more_than_a_sweep_period(o: TerminateOb
 
 
 @given(observations, st.sampled_from(["CONTINUE", "ABANDON"]))
+@example(obs(live_tasks=(STOPPING_TASK,), tasks_complete=True, services=(STEADY,)), "ABANDON")
 def test_never_continue_while_a_task_is_not_stopped_unless_timed_out(o: TerminateObservation, result: str) -> None:
     config = make_config(drain_timeout_result=result)
     decision = decide_terminate(o, config)

@@ -42,15 +42,16 @@ def test_a_mutant_runs_only_the_tests_that_run_its_lines_own_tests_first() -> No
     coverage = {"timing": {"9": ["tests/lifecycle/test_routing.py::t1"],
                            "10": ["tests/lifecycle/test_timing.py::t2", "tests/lifecycle/test_routing.py::t1"],
                            "11": ["tests/lifecycle/test_events.py::t3"]}}
-    assert selected_tests(_mutant(), coverage, ROOT) == ["tests/lifecycle/test_routing.py::t1",
-                                                   "tests/lifecycle/test_timing.py::t2"]
+    assert selected_tests(_mutant(), coverage, ROOT) == [["tests/lifecycle/test_routing.py::t1",
+                                                     "tests/lifecycle/test_timing.py::t2"]]
     assert selected_tests(_mutant(line=20, statement_line=20), coverage, ROOT) == []
 
 
-def test_a_line_run_at_import_time_runs_the_whole_suite() -> None:
+def test_a_line_run_at_import_time_runs_the_own_tests_then_the_whole_suite() -> None:
     coverage = {"drain_record": {"5": [IMPORT_TIME]}}
-    selected = selected_tests(_mutant(module="drain_record", line=5, statement_line=5), coverage, ROOT)
-    assert selected[0] == "tests/lifecycle/test_drain_record.py" and selected[-1] == "tests/lifecycle"
+    own, everything = selected_tests(_mutant(module="drain_record", line=5, statement_line=5), coverage, ROOT)
+    assert own[0] == "tests/lifecycle/test_pinned_drain_record.py"
+    assert "tests/lifecycle/test_drain_record.py" in own and everything == ["tests/lifecycle"]
 
 
 def test_equivalents_are_read_from_their_table_only(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from . import report
@@ -29,6 +30,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--only", default="", help="comma-separated mutant ids to run (others skipped)")
     parser.add_argument("--list", action="store_true", help="list the mutants without running them")
     parser.add_argument("--json", type=Path, help="write every result to this file")
+    parser.add_argument("--progress", type=Path, default=Path(".mutation/progress.jsonl"),
+                        help="one JSON line per finished mutant")
     parser.add_argument("--coverage", type=Path, default=Path(".mutation/coverage.json"),
                         help="which test runs which line; reused while sources and tests are unchanged")
     args = parser.parse_args(argv)
@@ -38,14 +41,17 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-PROGRESS = Path(".mutation/progress.jsonl")  # one line per finished mutant, to follow a long run
+def _progress_to(path: Path) -> Callable[[Result], None]:
+    """Prints a mark per finished mutant and appends its result to `path`, to follow a long run."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("", encoding="utf-8")
 
-
-def _progress(result: Result) -> None:
-    mark = {"killed": ".", "timeout": "T", "survived": "S", "error": "E"}[result.outcome]
-    print(mark, end="", flush=True)
-    with PROGRESS.open("a", encoding="utf-8") as log:
-        log.write(json.dumps(_as_json(result)) + "\n")
+    def progress(result: Result) -> None:
+        mark = {"killed": ".", "timeout": "T", "survived": "S", "error": "E"}[result.outcome]
+        print(mark, end="", flush=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(_as_json(result)) + "\n")
+    return progress
 
 
 def _as_json(r: Result) -> dict[str, object]:
@@ -70,13 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     modules = sorted({m.module for m in chosen})
     args.coverage.parent.mkdir(parents=True, exist_ok=True)
-    PROGRESS.parent.mkdir(parents=True, exist_ok=True)
-    PROGRESS.write_text("", encoding="utf-8")
     coverage, seconds = measure_coverage(root, args.coverage)
     print(f"traced the unmutated tests in {seconds:.0f} s; {len(chosen)} mutants of {', '.join(modules)}, "
           f"{args.jobs} at a time", flush=True)
     results = run_mutants(chosen, root, coverage, jobs=args.jobs, timeout=max(60.0, 2 * seconds),
-                          progress=_progress)
+                          progress=_progress_to(args.progress))
     cpu = sum(r.cpu for r in results)
     print(f"\nfinished in {time.monotonic() - started:.0f} s ({cpu:.0f} CPU seconds in the mutants)\n")
     listed = equivalent_ids(root)

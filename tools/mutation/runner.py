@@ -37,7 +37,9 @@ def module_suite(module: str, root: Path) -> list[str]:
     def named_after(path: Path) -> bool:
         return path.stem.removeprefix("test_").removeprefix("pinned_").startswith(module)
 
-    own = sorted(p.name for p in (root / TEST_DIR).glob("test_*.py") if named_after(p))
+    # The pinning tests first: they are quick and aimed at exactly these mutants.
+    own = sorted((p.name for p in (root / TEST_DIR).glob("test_*.py") if named_after(p)),
+                 key=lambda name: (not name.startswith("test_pinned_"), name))
     first = own + [name for name in ALSO_FIRST.get(module, []) if name not in own]
     return [str(TEST_DIR / name) for name in first] + [str(TEST_DIR)]
 
@@ -109,19 +111,23 @@ def measure_coverage(root: Path, cache: Path) -> tuple[Coverage, float]:
     return coverage, float(answer["seconds"])
 
 
-def selected_tests(mutant: Mutant, coverage: Coverage, root: Path) -> list[str]:
-    """The tests that run the mutated lines, the module's own test files first; [] when none do.
+def selected_tests(mutant: Mutant, coverage: Coverage, root: Path) -> list[list[str]]:
+    """The tests that run the mutated lines, in phases run one after the other until one fails;
+    [] when no test runs them.
 
-    A line run at import time (constants, defaults, class bodies) is used by every test.
+    A line run at import time (constants, defaults, class bodies) is used by every test: the
+    module's own test files go first, and the whole suite only if the mutant survives them.
     """
     by_line = coverage.get(mutant.module, {})
     ids: set[str] = set()
     for line in range(mutant.statement_line, mutant.line + 1):
         ids.update(by_line.get(str(line), ()))
+    suite = module_suite(mutant.module, root)
     if IMPORT_TIME in ids:
-        return module_suite(mutant.module, root)
-    first = module_suite(mutant.module, root)[:-1]
-    return sorted(ids, key=lambda i: (i.split("::")[0] not in first, i))
+        return [suite[:-1], suite[-1:]] if len(suite) > 1 else [suite]
+    if not ids:
+        return []
+    return [sorted(ids, key=lambda i: (i.split("::")[0] not in suite[:-1], "test_pinned_" not in i, i))]
 
 
 def run_mutants(mutants: Iterable[Mutant], root: Path, coverage: Coverage, *, jobs: int, timeout: float,
@@ -141,16 +147,17 @@ def run_mutants(mutants: Iterable[Mutant], root: Path, coverage: Coverage, *, jo
                     mutant = work.get_nowait()
                 except Empty:
                     return
-                tests = selected_tests(mutant, coverage, root)
-                if not tests:  # no test runs the line: nothing can kill it
-                    result = Result(mutant, "survived", 0.0)
-                else:
-                    if mutant.module not in sources:
-                        sources[mutant.module] = source_of(mutant.module, root)
-                    source = mutated_source(sources[mutant.module], mutant)
+                if mutant.module not in sources:
+                    sources[mutant.module] = source_of(mutant.module, root)
+                source = mutated_source(sources[mutant.module], mutant)
+                # No phase at all (no test runs the line): nothing can kill the mutant.
+                result = Result(mutant, "survived", 0.0)
+                for tests in selected_tests(mutant, coverage, root):
                     answer = worker.run(request_for(mutant.module, source, root, timeout, tests))
-                    result = Result(mutant, str(answer["outcome"]), float(answer["seconds"]),
-                                    float(answer.get("cpu", 0.0)))
+                    result = Result(mutant, str(answer["outcome"]), result.seconds + float(answer["seconds"]),
+                                    result.cpu + float(answer.get("cpu", 0.0)))
+                    if result.outcome != "survived":
+                        break
                 with lock:
                     results.append(result)
                     progress(result)
