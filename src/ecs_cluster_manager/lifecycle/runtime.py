@@ -40,7 +40,8 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 import boto3
 from botocore.config import Config as BotoConfig
@@ -68,6 +69,7 @@ WARM_POOL = "WarmPool"
 WARM_POOL_WAIT = "Warmed:Pending:Wait"
 # An event stamped this far in the future is not trusted either (clock skew allowance).
 CLOCK_SKEW_S = 300
+Found = TypeVar("Found")
 FAN_OUT = 8  # Invoke calls per sweep wake-up, at most
 SWEEP_SHARE = 100  # instances a sweep takes per minute; the rest on the following minutes
 MAX_CHECKED = 50  # instance ids per DescribeAutoScalingInstances call (API limit)
@@ -313,18 +315,25 @@ def handle(gate: Gate, runtime: Runtime, event: object,
         if isinstance(trigger, SweepTrigger) and trigger.instances:
             _run_chain(gate, runtime, list(trigger.instances), kind, decisions)
             continue
-        try:
-            targets = _targets(gate, runtime, trigger)
-        except Exception as error:
-            if not is_throttling(error):
-                raise
-            _failed(gate, runtime, None, kind, error)
+        targets = _unless_throttled(gate, runtime, kind, partial(_targets, gate, runtime, trigger))
+        if targets is None:
             continue
         _run_targets(gate, runtime, targets, kind, decisions)
         if isinstance(trigger, SweepTrigger) and gate.on_sweep is not None and (
                 remaining_ms is None or remaining_ms() >= HOUSEKEEPING_RESERVE_MS):
             gate.on_sweep(runtime.clients, runtime.config, runtime.clock())
     return {"decisions": decisions}
+
+
+def _unless_throttled(gate: Gate, runtime: Runtime, kind: str, find: Callable[[], Found]) -> Found | None:
+    """What `find` returns, or None (logged "deferred") when its calls were still throttled."""
+    try:
+        return find()
+    except Exception as error:
+        if not is_throttling(error):
+            raise
+        _failed(gate, runtime, None, kind, error)
+        return None
 
 
 def _run_targets(gate: Gate, runtime: Runtime, targets: list[Target], kind: str,
@@ -347,13 +356,10 @@ def _run_chain(gate: Gate, runtime: Runtime, instance_ids: list[str], kind: str,
     """
     pending = instance_ids
     while pending:
-        try:
-            targets, pending = _link(gate, runtime, pending)
-        except Exception as error:
-            if not is_throttling(error):
-                raise
-            _failed(gate, runtime, None, kind, error)
+        found = _unless_throttled(gate, runtime, kind, partial(_link, gate, runtime, pending))
+        if found is None:
             return
+        targets, pending = found
         _run_targets(gate, runtime, targets, kind, decisions)
         if pending and runtime.invoke([{SWEEP_SLICE_KEY: pending}]):
             return
