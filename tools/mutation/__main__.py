@@ -19,15 +19,13 @@ from .mutants import SOURCE_DIR, Mutant, mutants_of, source_of
 from .runner import Result, measure_coverage, run_mutants
 
 MODULES = ("decide_terminate", "decide_launch", "timing", "events", "act", "drain_record", "config",
-           "leftovers", "checks")
-# Mutated only when named, until its survivors are pinned (docs/reliability.md, "Results").
-ON_REQUEST = ("observe",)
+           "leftovers", "checks", "observe")
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tools.mutation", description=__doc__)
     parser.add_argument("modules", nargs="*", default=list(MODULES),
-                        help=f"lifecycle modules (default: all but {', '.join(ON_REQUEST)})")
+                        help=f"lifecycle modules (default: {', '.join(MODULES)})")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
     parser.add_argument("--min-rate", type=float, default=90.0, help="required killed %% per module")
     parser.add_argument("--only", default="", help="comma-separated mutant ids to run (others skipped)")
@@ -40,7 +38,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if not (Path(SOURCE_DIR) / f"{m}.py").exists()]
     if unknown:
-        known = ", ".join(MODULES + ON_REQUEST)
+        known = ", ".join(MODULES)
         parser.error(f"no module {', '.join(unknown)} in {SOURCE_DIR}; use one of {known}")
     return args
 
