@@ -60,6 +60,15 @@ def _instances(account: SimAccount) -> list[str]:
     return sorted(account.autoscaling.groups[GROUP].instances)
 
 
+def _publish_ami_and_update(account: SimAccount, cfn: Any) -> None:
+    """A new AMI in the parameter, then an update with every value as before: the group's
+    launch template changes, so its UpdatePolicy rolls the instances."""
+    account.client("ssm").put_parameter(Name="/ami", Value="ami-00000000000000002",
+                                        Overwrite=True)
+    cfn.update_stack(StackName="tiny", UsePreviousTemplate=True,
+                     Parameters=[{"ParameterKey": "Size", "UsePreviousValue": True}])
+
+
 def _signal(cfn: Any, instance_id: str, status: str = "SUCCESS") -> None:
     cfn.signal_resource(StackName="tiny", LogicalResourceId="Group", UniqueId=instance_id,
                         Status=status)
@@ -104,10 +113,7 @@ def test_without_signals_each_batch_waits_pause_time(world: Any) -> None:
     assert _wait(account, services) == "CREATE_COMPLETE"
     account.clock.run_for(300)
     old = set(_instances(account))
-    account.client("ssm").put_parameter(Name="/ami", Value="ami-00000000000000002",
-                                        Overwrite=True)
-    cfn.update_stack(StackName="tiny", UsePreviousTemplate=True,
-                     Parameters=[{"ParameterKey": "Size", "UsePreviousValue": True}])
+    _publish_ami_and_update(account, cfn)
     assert _wait(account, services) == "UPDATE_COMPLETE"
     events = services.cloudformation.stack("tiny").events
     batches = [e.timestamp for e in events if e.reason.startswith("Terminating instance(s)")]
@@ -128,10 +134,7 @@ def test_a_batch_timeout_counts_as_failure_and_rolls_back(world: Any) -> None:
     assert _wait(account, services) == "CREATE_COMPLETE"
     account.clock.run_for(120)
     old = set(_instances(account))
-    account.client("ssm").put_parameter(Name="/ami", Value="ami-00000000000000002",
-                                        Overwrite=True)
-    cfn.update_stack(StackName="tiny", UsePreviousTemplate=True,
-                     Parameters=[{"ParameterKey": "Size", "UsePreviousValue": True}])
+    _publish_ami_and_update(account, cfn)
     assert _wait(account, services) == "UPDATE_ROLLBACK_COMPLETE"
     reasons = [e.reason for e in services.cloudformation.stack("tiny").events]
     assert ("Failed to receive 1 resource signal(s) for the current batch.  Each resource "
@@ -153,10 +156,7 @@ def test_min_instances_in_service_not_below_max_size_fails_the_rolling_update(wo
     account.clock.run_for(300)
     old = set(_instances(account))
     assert len(old) == 2
-    account.client("ssm").put_parameter(Name="/ami", Value="ami-00000000000000002",
-                                        Overwrite=True)
-    cfn.update_stack(StackName="tiny", UsePreviousTemplate=True,
-                     Parameters=[{"ParameterKey": "Size", "UsePreviousValue": True}])
+    _publish_ami_and_update(account, cfn)
     # The rollback's rolling update is refused the same way (the harsher reading, see
     # rolling_update.py): the stack is stuck, which is why the template has a Rule against it.
     assert _wait(account, services) == "UPDATE_ROLLBACK_FAILED"
