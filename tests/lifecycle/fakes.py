@@ -73,8 +73,10 @@ class FakeWorld:
 
     # ---- building the world --------------------------------------------------------------
     def add_instance(self, instance_id: str, hook: str | None = None, state: str = "running",
-                     launched: float | None = None) -> None:
-        self.instances[instance_id] = {"state": state, "launch": launched or self.now, "tags": {}}
+                     launched: float | None = None, group: str | None = ASG) -> None:
+        """`group`: the aws:autoscaling:groupName tag Auto Scaling puts on the instance (None: untagged)."""
+        self.instances[instance_id] = {"state": state, "launch": launched or self.now, "tags": {},
+                                       "group": group}
         if hook:
             self.waiting[instance_id] = hook
 
@@ -171,6 +173,8 @@ class FakeEc2(_Fake):
             raise client_error("InvalidInstanceID.NotFound",
                                f"The instance ID '{InstanceIds[0]}' does not exist", "DescribeInstances")
         tags = [{"Key": k, "Value": v} for k, v in raw["tags"].items()]
+        if raw["group"] is not None:
+            tags.append({"Key": "aws:autoscaling:groupName", "Value": raw["group"]})
         return {"Reservations": [{"Instances": [{
             "InstanceId": InstanceIds[0], "State": {"Name": raw["state"]},
             "LaunchTime": datetime.fromtimestamp(raw["launch"], UTC), "Tags": tags}]}]}

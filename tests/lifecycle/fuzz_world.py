@@ -1,8 +1,12 @@
 """A simulated account for the event fuzz test: our group and a foreign one, instances in every state.
 
 Every AWS call the functions make is recorded with its parameters and checked, at the moment it
-is made, against the account's own model: nothing may touch a group, hook, cluster or instance
-that is not ours and waiting.
+is made, against the account's own model: nothing may change a group, hook, cluster or instance
+that is not ours and waiting. Reads may look at any instance (a hostile payload can name one);
+tags go only on our group's instances; a container instance is drained only when its EC2
+instance waits on one of our hooks; completions and heartbeats name only our group and hooks,
+and Auto Scaling refuses one for an action that is not waiting on that hook (the functions use
+that refusal as their check, runtime.py), which the simulated account does.
 """
 
 from __future__ import annotations
@@ -23,8 +27,6 @@ WAIT_STATE = {LAUNCH_HOOK: ("Pending:Wait", "Warmed:Pending:Wait"),
 LAUNCHING = "autoscaling:EC2_INSTANCE_LAUNCHING"
 TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"
 _USER_DATA = base64.b64encode(f"#!/bin/bash\necho ECS_CLUSTER={CLUSTER} >> /etc/ecs/ecs.config\n".encode()).decode()
-# Instance-scoped calls and the parameter naming their instances.
-_INSTANCE_PARAM = {"DescribeInstances": "InstanceIds", "CreateTags": "Resources"}
 _LIFECYCLE_WRITES = ("CompleteLifecycleAction", "RecordLifecycleActionHeartbeat")
 
 
@@ -95,6 +97,13 @@ class FuzzWorld:
         if problem:
             self.violations.append(f"{operation}: {problem} ({params})")
 
+    def _ec2_of(self, container_instance_arn: str) -> str | None:
+        state = getattr(self.account.ecs, "state")
+        for ec2_id, registrations in state.registrations_by_ec2.items():
+            if any(container_instance_arn in (r.arn, r.id) for r in registrations):
+                return str(ec2_id)
+        return None
+
     def _problem(self, operation: str, params: dict[str, Any]) -> str | None:
         if operation == "DescribeAutoScalingInstances":
             return None if 0 < len(params["InstanceIds"]) <= 50 else "not 1..50 instance ids"
@@ -102,12 +111,16 @@ class FuzzWorld:
             return None if params.get("AutoScalingGroupNames") == [ASG] else "another group"
         if operation in _LIFECYCLE_WRITES:
             hook = params.get("LifecycleHookName", "")
-            if params.get("AutoScalingGroupName") != ASG or hook not in WAIT_STATE:
-                return "another group or hook"
-            return None if self.waiting(params["InstanceId"], (hook,)) else "instance not waiting on that hook"
-        if operation in _INSTANCE_PARAM:
-            ids = params.get(_INSTANCE_PARAM[operation], [])
-            return None if ids and all(self.waiting(i) for i in ids) else "instance not ours and waiting"
+            ours = params.get("AutoScalingGroupName") == ASG and hook in WAIT_STATE
+            return None if ours else "another group or hook"
+        if operation == "DescribeInstances":
+            return None if params.get("InstanceIds") else "no instance id"
+        if operation == "CreateTags":
+            ids = params.get("Resources", [])
+            return None if ids and all(self.states().get(i, ("",))[0] == ASG for i in ids) else "instance not ours"
+        if operation == "UpdateContainerInstancesState":
+            owners = [self._ec2_of(arn) for arn in params.get("containerInstances", [])]
+            return None if owners and all(o and self.waiting(o) for o in owners) else "instance not ours and waiting"
         if "cluster" in params:
             return None if params["cluster"].rsplit("/", 1)[-1] == CLUSTER else "another cluster"
         return f"unexpected call {operation}"

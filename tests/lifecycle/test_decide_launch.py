@@ -45,7 +45,7 @@ def obs(**kw: Any) -> LaunchObservation:
     return LaunchObservation(**base)
 
 
-CONTINUED = (Signal("SUCCESS"), RememberContainerInstance(ARN), Complete("CONTINUE"))
+CONTINUED = (Signal("SUCCESS"), Complete("CONTINUE"), RememberContainerInstance(ARN))
 ABANDONED = (Signal("FAILURE"), Complete("ABANDON"))
 CASES = [
     ("ready", obs(), "continue", CONTINUED),
@@ -80,7 +80,7 @@ CASES = [
     ("first wait is remembered", obs(container_instance=None, wait_remembered=False), "wait",
      (RememberLaunchWait(NOW - 90),)),
     ("continue clears the wait's timing tags", obs(stale_tags=("ecm:launch-wait-started",)), "continue",
-     (Signal("SUCCESS"), RememberContainerInstance(ARN, ("ecm:launch-wait-started",)), Complete("CONTINUE"))),
+     (Signal("SUCCESS"), Complete("CONTINUE"), RememberContainerInstance(ARN, ("ecm:launch-wait-started",)))),
 ]
 
 
@@ -123,7 +123,7 @@ def test_user_check_is_honoured() -> None:
 
 def test_no_stack_means_no_signal() -> None:
     result = decide_launch(obs(), make_config(stack_name="", asg_logical_id=""))
-    assert result.actions == (RememberContainerInstance(ARN), Complete("CONTINUE"))
+    assert result.actions == (Complete("CONTINUE"), RememberContainerInstance(ARN))
 
 
 def test_heartbeat_once_per_interval() -> None:

@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 from ecs_cluster_manager.lifecycle import launch, terminate
-from ecs_cluster_manager.lifecycle.events import Ignored, parse_event
+from ecs_cluster_manager.lifecycle.events import Ignored, SweepTrigger, parse_event
 from ecs_cluster_manager.lifecycle.logs import DECISION_KEYS, MAX_LINE_CHARS
 from ecs_cluster_manager.lifecycle.runtime import Runtime, handle
 
@@ -39,20 +39,23 @@ def _log_lines(text: str) -> list[dict[str, Any]]:
     return records
 
 
-def _hand_out(world: FuzzWorld, payloads: list[dict[str, Any]]) -> bool:
-    """The sweep's fan-out, checked at once: it hands out only instances of ours that wait."""
+def _hand_out(world: FuzzWorld, given: tuple[str, ...], payloads: list[dict[str, Any]]) -> bool:
+    """The sweep's fan-out, checked at once: the scheduled sweep hands out only instances of ours
+    that wait; a chain's link passes on only what it was given (its ids are unverified targets)."""
     for payload in payloads:
         for instance_id in payload["ecm-sweep-slice"]:
-            if not world.waiting(instance_id):
+            allowed = instance_id in given if given else world.waiting(instance_id)
+            if not allowed:
                 world.violations.append(f"fan-out handed out {instance_id}")
     return True
 
 
 def _one_payload(world: FuzzWorld, payload: object) -> None:
     triggers = parse_event(payload)
+    given = tuple(i for t in triggers if isinstance(t, SweepTrigger) for i in t.instances)
     for gate in (launch.GATE, terminate.GATE):
         runtime = Runtime(world.config, world.clients, clock=world.now,
-                          invoke=lambda payloads: _hand_out(world, payloads))
+                          invoke=lambda payloads: _hand_out(world, given, payloads))
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             handle(gate, runtime, payload)

@@ -42,14 +42,24 @@ def test_a_completion_and_a_heartbeat_say_what_they_did(world: FakeWorld) -> Non
     assert world.completed == [("i-1", TERMINATE_HOOK, "CONTINUE")]
 
 
-def test_a_heartbeat_for_an_action_already_over_is_noted_and_not_remembered(world: FakeWorld) -> None:
+def test_a_heartbeat_for_an_action_already_over_is_noted_not_remembered_and_ends_the_list(
+        world: FakeWorld) -> None:
     ctx = _context(world)
     del world.waiting["i-1"]
     outcome = apply(ctx, (Heartbeat(5.0), Complete("CONTINUE")))
-    assert outcome.done == []
-    assert outcome.notes == ["no active lifecycle action: nothing to keep alive",
-                             "no active lifecycle action: already completed"]
+    assert outcome.done == [] and outcome.refused
+    assert outcome.notes == ["no active lifecycle action: nothing to keep alive"]
     assert world.instances["i-1"]["tags"] == {}
+    assert world.calls["CompleteLifecycleAction"] == 0
+
+
+def test_nothing_is_remembered_for_a_completion_auto_scaling_refused(world: FakeWorld) -> None:
+    ctx = _context(world)
+    world.instances["i-1"]["tags"]["ecm:drain-started"] = "100"  # another action's, say
+    del world.waiting["i-1"]
+    outcome = apply(ctx, (Complete("CONTINUE"), RememberContainerInstance("arn:ci", ("ecm:drain-started",))))
+    assert outcome.refused and outcome.done == []
+    assert world.instances["i-1"]["tags"] == {"ecm:drain-started": "100"}
 
 
 @pytest.mark.parametrize(("operation", "action"), [

@@ -10,11 +10,10 @@ import pytest
 
 from ecs_cluster_manager.lifecycle import launch, terminate
 from ecs_cluster_manager.lifecycle.config import Config
-from ecs_cluster_manager.lifecycle.events import SWEEP_SLICE_KEY
+from ecs_cluster_manager.lifecycle.events import SWEEP_SLICE_KEY, SWEEP_WARM_KEY
 from ecs_cluster_manager.lifecycle.runtime import (
     CHAIN_LENGTH,
     FAN_OUT,
-    MAX_CHECKED,
     SWEEP_SHARE,
     Gate,
     Runtime,
@@ -306,51 +305,66 @@ def test_a_full_share_goes_to_as_many_chains_as_it_needs(world: FakeWorld, confi
     assert len(invoker.payloads) <= FAN_OUT
 
 
-def test_a_chain_checks_handles_one_and_passes_the_rest_on(world: FakeWorld, config: Config) -> None:
+def test_a_chain_handles_one_per_link_and_passes_the_rest_on(world: FakeWorld, config: Config,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     for n in range(20):
         world.add_instance(f"i-{n:02d}", TERMINATE_HOOK)
-    world.add_instance("i-busy")  # in service: a forged or stale id in a chain is skipped
-    pending = [dict(SWEEP)]
+    world.add_instance("i-busy")  # in service: a forged or stale id in a chain
+    sweep = Invoker()
+    run(terminate.GATE, world, config, SWEEP, sweep)
+    pending = sweep.payloads
+    pending[0][SWEEP_SLICE_KEY].insert(1, "i-busy")
     done: dict[str, str] = {}
     while pending:
         invoker = Invoker()
         before = sum(world.calls.values())
-        payload = pending.pop()
-        if SWEEP_SLICE_KEY in payload:
-            payload[SWEEP_SLICE_KEY].insert(1, "i-busy")
-        decided = run(terminate.GATE, world, config, payload, invoker)["decisions"]
-        assert len(decided) <= 1, "a link handles one instance"
+        decided = run(terminate.GATE, world, config, pending.pop(), invoker)["decisions"]
+        assert len(decided) == 1, "a link handles one instance"
         done.update(decided)
         calls = sum(world.calls.values()) - before + len(invoker.payloads)
         assert calls <= 10, "a wake-up makes at most a small constant number of calls"
-        assert all("i-busy" not in p[SWEEP_SLICE_KEY] for p in invoker.payloads if SWEEP_SLICE_KEY in payload)
         pending += invoker.payloads
-    assert done == {f"i-{n:02d}": "continue" for n in range(20)}
-    assert world.calls["DescribeAutoScalingInstances"] == 20  # one check per link
+    assert done == {**{f"i-{n:02d}": "continue" for n in range(20)}, "i-busy": "ignored"}
+    # The completions were the checks: no link asked Auto Scaling first, and the one for the
+    # instance in service was refused by Auto Scaling itself.
+    assert world.calls["DescribeAutoScalingInstances"] == 0
+    assert sorted(i for i, *_ in world.completed) == [f"i-{n:02d}" for n in range(20)]
+    busy = next(line for line in logs(capsys) if line.get("instance_id") == "i-busy")
+    assert busy["decision"] == "ignored" and busy["reason"].startswith("not waiting on the terminate hook")
     # One per link to look for its container instance (none registered here), and the leftover
     # clean-up's one on the scheduled sweep only, never on a link.
-    assert world.calls["ListContainerInstances"] == 20 + 1
+    assert world.calls["ListContainerInstances"] == 21 + 1
 
 
-def test_a_long_chain_checks_the_next_ids_only_and_passes_the_rest_on_unchecked(
-        world: FakeWorld, config: Config) -> None:
-    ids = [f"i-{n:03d}" for n in range(MAX_CHECKED + 10)]
-    for instance_id in ids[MAX_CHECKED:]:
-        world.add_instance(instance_id, TERMINATE_HOOK)  # the first MAX_CHECKED are not waiting
+def test_a_link_about_a_booting_instance_costs_auto_scaling_nothing(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)  # not registered with ECS yet
+    world.add_instance("i-2", LAUNCH_HOOK)
     invoker = Invoker()
-    assert run(terminate.GATE, world, config, {SWEEP_SLICE_KEY: ids}, invoker) == {"decisions": {}}
-    assert world.calls["DescribeAutoScalingInstances"] == 1
-    assert invoker.payloads == [{SWEEP_SLICE_KEY: ids[MAX_CHECKED:]}]
+    assert run(launch.GATE, world, config, {SWEEP_SLICE_KEY: ["i-1", "i-2"]}, invoker)["decisions"] == {
+        "i-1": "wait"}
+    assert invoker.payloads == [{SWEEP_SLICE_KEY: ["i-2"]}]
+    assert not {c for c in world.calls if c.endswith(("AutoScalingInstances", "LifecycleAction"))}
 
 
-def test_a_throttled_check_ends_the_chain_for_the_next_sweep(world: FakeWorld, config: Config,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_chain_checks_an_instance_said_to_be_bound_for_a_warm_pool(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-warm", LAUNCH_HOOK)
+    world.warm_pool.add("i-warm")
+    world.add_instance("i-liar", LAUNCH_HOOK)  # a forged hint: it launches into the group
+    payload = {SWEEP_SLICE_KEY: ["i-warm", "i-liar"], SWEEP_WARM_KEY: ["i-warm", "i-liar"]}
+    assert run(launch.GATE, world, config, payload)["decisions"] == {"i-warm": "continue", "i-liar": "wait"}
+    assert world.calls["DescribeAutoScalingInstances"] == 2
+    assert [i for i, *_ in world.completed] == ["i-warm"]
+
+
+def test_a_throttled_completion_in_a_link_is_deferred_and_the_chain_goes_on(
+        world: FakeWorld, config: Config, capsys: pytest.CaptureFixture[str]) -> None:
     world.add_instance("i-1", TERMINATE_HOOK)
     world.add_instance("i-2", TERMINATE_HOOK)
-    world.throttle["DescribeAutoScalingInstances"] = 1
+    world.throttle["CompleteLifecycleAction"] = 1
     invoker = Invoker()
-    assert run(terminate.GATE, world, config, {SWEEP_SLICE_KEY: ["i-1", "i-2"]}, invoker) == {"decisions": {}}
-    assert invoker.payloads == [] and world.completed == []
+    decided = run(terminate.GATE, world, config, {SWEEP_SLICE_KEY: ["i-1", "i-2"]}, invoker)["decisions"]
+    assert decided == {"i-1": "deferred"} and world.completed == []
+    assert invoker.payloads == [{SWEEP_SLICE_KEY: ["i-2"]}]
     assert logs(capsys)[-1]["decision"] == "deferred"
 
 
@@ -365,9 +379,14 @@ def test_a_forged_slice_acts_on_nothing_that_is_not_waiting(world: FakeWorld, co
     world.add_instance("i-1")
     world.register("i-1")
     world.add_instance("i-2", TERMINATE_HOOK)
-    assert run(terminate.GATE, world, config, {SWEEP_SLICE_KEY: ["i-1"]}) == {"decisions": {}}
-    assert run(launch.GATE, world, config, {SWEEP_SLICE_KEY: ["i-2"]}) == {"decisions": {}}
+    world.register("i-2")
+    # Draining i-1 is guarded: Auto Scaling is asked first, and says it is in service.
+    assert run(terminate.GATE, world, config, {SWEEP_SLICE_KEY: ["i-1"]}) == {"decisions": {"i-1": "ignored"}}
+    assert world.calls["DescribeAutoScalingInstances"] == 1
+    # Continuing i-2's launch is refused by Auto Scaling itself: it waits on the other hook.
+    assert run(launch.GATE, world, config, {SWEEP_SLICE_KEY: ["i-2"]}) == {"decisions": {"i-2": "ignored"}}
     assert world.completed == [] and world.calls["UpdateContainerInstancesState"] == 0
+    assert world.calls["SignalResource"] == 0
 
 
 def test_many_waiting_instances_are_spread_over_minutes(world: FakeWorld, config: Config,

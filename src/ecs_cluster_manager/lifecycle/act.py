@@ -3,6 +3,9 @@
 Order matters for crash safety: the drain record is written before DRAINING is set, and the
 CloudFormation signal is sent before the lifecycle action is completed, so a crash between two
 steps leaves something the next wake-up repeats harmlessly rather than a step that is lost.
+A completion or heartbeat that Auto Scaling refuses (no action of ours waiting) ends the list:
+what follows it (remembering the container instance, clearing the wait's timing tags) belongs
+to an action that is not there, and could undo another action's tags (a drain's, say).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class Outcome:
 
     done: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    refused: bool = False  # Auto Scaling found no action of ours waiting for a completion or heartbeat
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ def _complete(ctx: ActionContext, action: Complete, outcome: Outcome) -> None:
     except ClientError as error:
         if not is_no_active_action(error):
             raise
+        outcome.refused = True
         outcome.notes.append("no active lifecycle action: already completed")
 
 
@@ -84,6 +89,7 @@ def _heartbeat(ctx: ActionContext, action: Heartbeat, outcome: Outcome) -> None:
     except ClientError as error:
         if not is_no_active_action(error):
             raise
+        outcome.refused = True
         outcome.notes.append("no active lifecycle action: nothing to keep alive")
         return
     # The time taken before the call: never later than the heartbeat Auto Scaling counts from.
@@ -165,6 +171,8 @@ def _stop_tasks(ctx: ActionContext, action: StopTasks, outcome: Outcome) -> None
 def apply(ctx: ActionContext, actions: tuple[Action, ...]) -> Outcome:
     outcome = Outcome()
     for action in actions:
+        if outcome.refused:
+            break
         if isinstance(action, Complete):
             _complete(ctx, action, outcome)
         elif isinstance(action, Heartbeat):

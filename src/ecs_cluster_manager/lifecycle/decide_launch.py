@@ -51,6 +51,7 @@ class LaunchObservation:
     stale_tags: tuple[str, ...] = ()  # timing tags to clear when the wait ends
     live_tasks: tuple[TaskView, ...] = ()  # observed only when abandoning a joined instance
     tasks_complete: bool = False
+    group: str | None = None  # the instance's aws:autoscaling:groupName tag, when EC2 read it
 
     @property
     def waited_s(self) -> float:
@@ -109,7 +110,9 @@ def decide_launch(obs: LaunchObservation, config: Config, checks: list[Check] | 
         problems = [r.detail or r.name for r in run_checks(ci, config, checks) if not r.ok]
         if not problems:
             ready: list[Action] = [Signal("SUCCESS")] if config.signals_stack else []
-            ready += [RememberContainerInstance(ci.arn, obs.stale_tags), Complete("CONTINUE")]
+            # The ARN and the cleared timing tags are written once Auto Scaling accepted the
+            # completion (act.py stops after a refused one): never for an action not ours.
+            ready += [Complete("CONTINUE"), RememberContainerInstance(ci.arn, obs.stale_tags)]
             return Decision("continue", "ACTIVE, agent connected, checks passed", tuple(ready))
     if launch_timed_out(obs.waited_s, config):
         return _abandon(obs, config, f"launch timeout {config.launch_timeout_s}s passed", tuple(problems),

@@ -45,6 +45,7 @@ class TerminateObservation:
     unsettled_cluster_tasks: tuple[str, ...] = ()  # `cluster` scope only
     event_time: float | None = None  # the lifecycle event's time, when plausible (timing.py)
     last_heartbeat_at: float | None = None
+    group: str | None = None  # the instance's aws:autoscaling:groupName tag, when EC2 read it
 
     @property
     def started_at(self) -> float:

@@ -9,12 +9,17 @@ from typing import Any
 from .aws import is_instance_not_found
 from .drain_record import PREFIX, tags_by_key
 
+# Auto Scaling tags every instance it launches with its group's name (Amazon EC2 Auto Scaling User
+# Guide, "Tag Auto Scaling groups and instances"): a free answer to "is this one of ours?".
+GROUP_TAG = "aws:autoscaling:groupName"
+
 
 @dataclass(frozen=True)
 class Ec2Instance:
     state: str | None  # None: EC2 does not know the instance
     launch_time: float | None = None
     tags: dict[str, str] = field(default_factory=dict)  # our `ecm:` tags only
+    group: str | None = None  # the Auto Scaling group that launched it, when tagged
 
     @property
     def exists(self) -> bool:
@@ -31,10 +36,11 @@ def describe_instance(ec2: Any, instance_id: str) -> Ec2Instance:
     for reservation in response.get("Reservations", []):
         for raw in reservation.get("Instances", []):
             launched = raw.get("LaunchTime")
-            tags = {k: v for k, v in tags_by_key(raw.get("Tags", [])).items() if k.startswith(PREFIX)}
+            every = tags_by_key(raw.get("Tags", []))
             return Ec2Instance(
                 state=raw.get("State", {}).get("Name"),
                 launch_time=launched.timestamp() if isinstance(launched, datetime) else None,
-                tags=tags,
+                tags={k: v for k, v in every.items() if k.startswith(PREFIX)},
+                group=every.get(GROUP_TAG),
             )
     return Ec2Instance(state=None)

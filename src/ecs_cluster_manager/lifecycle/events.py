@@ -32,6 +32,9 @@ STATE_CHANGE = "ECS Container Instance State Change"
 HEALTH_CHANGE = "ECS Container Instance Health Change"
 # The sweep's fan-out payload (runtime.py): a slice of the waiting instances for one invocation.
 SWEEP_SLICE_KEY = "ecm-sweep-slice"
+# Ids of the slice the sweep saw in Warmed:Pending:Wait: a link checks these with Auto Scaling
+# before acting, as their decision (continue with no ECS check) rests on that state alone.
+SWEEP_WARM_KEY = "ecm-sweep-warm"
 
 # EC2 instance ids are "i-" and 8 or 17 hex digits; accept any lowercase "i-" id within the
 # Auto Scaling API's 19-character InstanceId limit, so an oversized value never reaches a call.
@@ -84,6 +87,7 @@ class SweepTrigger:
     """The scheduled sweep, or one slice of it: `instances` empty means "find them yourself"."""
 
     instances: tuple[str, ...] = ()
+    warm: frozenset[str] = frozenset()  # of `instances`, those the sweep saw bound for a warm pool
 
 
 @dataclass(frozen=True)
@@ -237,12 +241,13 @@ def _resources_free(detail: dict[str, Any]) -> bool | None:
     return None if registered is None or remaining is None else registered == remaining
 
 
-def _from_slice(value: object) -> Trigger:
+def _from_slice(value: object, warm: object = None) -> Trigger:
     if not isinstance(value, list) or not 0 < len(value) <= _MAX_SLICE:
         return Ignored(f"sweep slice is {shown(value)}, not a list of 1..{_MAX_SLICE} instance ids")
     if not all(is_instance_id(item) for item in value):
         return Ignored("sweep slice holds something that is not an EC2 instance id")
-    return SweepTrigger(tuple(dict.fromkeys(value)))
+    hinted = warm if isinstance(warm, list) else []
+    return SweepTrigger(tuple(dict.fromkeys(value)), frozenset(i for i in hinted if i in value))
 
 
 def _from_object(event: dict[str, Any]) -> list[Trigger]:
@@ -252,7 +257,7 @@ def _from_object(event: dict[str, Any]) -> list[Trigger]:
             return [Ignored(f"Records is {shown(records)}, not a list of records")]
         return [_guarded(_from_record, record) for record in records]
     if SWEEP_SLICE_KEY in event:
-        return [_from_slice(event[SWEEP_SLICE_KEY])]
+        return [_from_slice(event[SWEEP_SLICE_KEY], event.get(SWEEP_WARM_KEY))]
     detail_type, detail = event.get("detail-type"), event.get("detail")
     if not isinstance(detail_type, str):
         if "LifecycleTransition" in event or "Event" in event:

@@ -42,6 +42,10 @@ class Target:
     destination: str | None = None
     from_sweep: bool = False
     container_instance_arn: str = ""  # from an ECS event: a hint, checked like a remembered one
+    # Auto Scaling said it waits on our hook (a lifecycle event's check, the sweep's own read).
+    # An unverified target is checked only before an action Auto Scaling would not refuse by
+    # itself for an instance that is not waiting (runtime.GUARDED).
+    verified: bool = False
 
 
 def _launch_wait_start(ec2: Ec2Instance, event_start: float | None, now: float) -> tuple[float, bool]:
@@ -92,6 +96,7 @@ def observe_launch(clients: Clients, config: Config, target: Target, now: float)
                          if epoch_tag(ec2.tags, k) is not None),
         live_tasks=live,
         tasks_complete=complete,
+        group=ec2.group,
     )
 
 
@@ -111,7 +116,8 @@ def _current_container_instance(clients: Clients, config: Config, instance_id: s
 def observe_terminate(clients: Clients, config: Config, target: Target, now: float) -> TerminateObservation:
     ec2 = describe_instance(clients.ec2, target.instance_id)
     event_start = plausible_start(target.event_time, now, config, not_before=ec2.launch_time)
-    base = TerminateObservation(target.instance_id, now, ec2.exists, None, None, event_time=event_start)
+    base = TerminateObservation(target.instance_id, now, ec2.exists, None, None, event_time=event_start,
+                                group=ec2.group)
     if not ec2.exists:
         return base
     record = record_from_tags(ec2.tags)
@@ -119,7 +125,7 @@ def observe_terminate(clients: Clients, config: Config, target: Target, now: flo
     instance = _current_container_instance(clients, config, target.instance_id, hint)
     heartbeat = epoch_tag(ec2.tags, HEARTBEAT_TAG)
     base = TerminateObservation(target.instance_id, now, True, instance, record, event_time=event_start,
-                                last_heartbeat_at=heartbeat)
+                                last_heartbeat_at=heartbeat, group=ec2.group)
     if instance is None or instance.status in NOTHING_TO_DRAIN:
         return base
     live, complete = ecs_reads.live_tasks_on(clients.ecs, config.cluster, instance)
@@ -136,4 +142,5 @@ def observe_terminate(clients: Clients, config: Config, target: Target, now: flo
         instance_id=target.instance_id, now=now, ec2_exists=True, container_instance=instance,
         record=record, live_tasks=live, tasks_complete=complete, services=services,
         unsettled_cluster_tasks=unsettled, event_time=event_start, last_heartbeat_at=heartbeat,
+        group=ec2.group,
     )

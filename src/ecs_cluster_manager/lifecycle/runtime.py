@@ -2,10 +2,18 @@
 observe, decide, act, log. Shared by the launch and the terminate function.
 
 Safety rules this module owns:
-- Only instances of our group, in the wait state of our hook, are ever acted on. Every trigger,
-  a lifecycle event included (whatever its Destination), is checked against Auto Scaling first
-  (one Describe call), so a late, duplicate or forged event never completes, signals or drains
-  for an action that is not waiting. Auto Scaling's view decides, never the event's.
+- Only instances of our group, in the wait state of our hook, are ever acted on, and Auto
+  Scaling's view decides, never the event's. A lifecycle event (whatever its Destination) is
+  checked against Auto Scaling before anything is looked at (one Describe call). An ECS event or
+  a sweep chain's link is looked at first, and checked only if its decision holds an action Auto
+  Scaling would not refuse by itself for an action that is not waiting (GUARDED: recording and
+  starting a drain, stopping tasks, signalling the stack); a completion or a heartbeat is its own
+  check, since Auto Scaling refuses it for an instance not waiting on that hook, at the moment of
+  the call. So a late, duplicate or forged event never completes, signals or drains for an
+  action that is not waiting, and a look that leads only to a completion costs Auto Scaling one
+  call, not two: under its shared request rate (assumed 5 per second, see the simulator's
+  ratelimits.py), that is twice the completions per second when a batch becomes ready at once.
+  An instance tagged as another group's (`aws:autoscaling:groupName`) is never acted on.
 - An event's `time` is a hint, not the start of the wait: a time older than the hook's
   heartbeat timeout cannot start a wait that Auto Scaling still holds without our heartbeat
   (and ours are counted elsewhere), so it is dropped and a replayed event cannot time a gate out.
@@ -22,15 +30,15 @@ Safety rules this module owns:
 The sweep is bounded per wake-up. The scheduled wake-up makes one DescribeAutoScalingGroups
 call; one waiting instance is handled in place, more are handed to chains of asynchronous
 invocations of the same function (one chain per CHAIN_LENGTH instances, at most FAN_OUT). A link
-of a chain checks its next ids with one DescribeAutoScalingInstances, handles the first that
-waits, and passes the rest on in one Invoke; so a chain's calls follow one another at the pace
-of the calls themselves (about two Auto Scaling calls per link) instead of landing at once, and
-a backlog (a hundred instances that registered together, say) drains at close to the request
-rate Auto Scaling allows rather than bursting it and being deferred minute after minute. At
-most SWEEP_SHARE instances are taken per minute, rotating through the rest on later minutes
-(unless a full round would then outlast half the heartbeat timeout: heartbeats come first).
-A chain is untrusted input like any other payload: nothing is done for an instance in it before
-Auto Scaling says it waits on our hook. Only the scheduled sweep runs the housekeeping.
+of a chain handles its first instance and passes the rest on in one Invoke; so a chain's calls
+follow one another at the pace of the calls themselves instead of landing at once, and a link
+about an instance still booting or still draining costs Auto Scaling nothing (only a heartbeat
+when one is due). At most SWEEP_SHARE instances are taken per minute, rotating through the rest
+on later minutes (unless a full round would then outlast half the heartbeat timeout: heartbeats
+come first). A chain is untrusted input like any other payload: its instances are unverified
+targets (above), and one it says is bound for a warm pool (whose launch is continued with no
+ECS check) is checked with Auto Scaling before anything. Only the scheduled sweep runs the
+housekeeping.
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
@@ -51,6 +59,7 @@ from .aws import Clients, error_code, error_message, is_throttling
 from .config import Config
 from .events import (
     SWEEP_SLICE_KEY,
+    SWEEP_WARM_KEY,
     Ignored,
     InstanceTrigger,
     LifecycleTrigger,
@@ -60,7 +69,7 @@ from .events import (
     shown,
 )
 from .logs import log_line
-from .model import Decision
+from .model import Decision, RecordDrainStart, SetDraining, Signal, StopTasks
 from .observe import Target
 
 WARM_POOL = "WarmPool"
@@ -72,10 +81,13 @@ CLOCK_SKEW_S = 300
 Found = TypeVar("Found")
 FAN_OUT = 8  # Invoke calls per sweep wake-up, at most
 SWEEP_SHARE = 100  # instances a sweep takes per minute; the rest on the following minutes
-MAX_CHECKED = 50  # instance ids per DescribeAutoScalingInstances call (API limit)
 # Instances per chain: a chain's links run one after another, so one chain spends Auto Scaling's
-# request rate at the pace of its own calls (about 2 per link), under the assumed 5 per second.
+# request rate at the pace of its own calls (at most one per link), under the assumed 5 per second.
 CHAIN_LENGTH = 50
+# Actions Auto Scaling would not refuse for an instance that is not waiting on our hook: an
+# unverified target is checked before any of them (see the module's docstring). Tag writes are
+# not among them: they touch only `ecm:` keys of our group's instances (IAM allows no other).
+GUARDED = (RecordDrainStart, SetDraining, Signal, StopTasks)
 
 
 class Observation(Protocol):
@@ -149,7 +161,9 @@ def _wait_states(runtime: Runtime, instance_ids: Sequence[str]) -> dict[str, str
 
 
 def _sweep_target(instance_id: str, state: str) -> Target:
-    return Target(instance_id, destination=WARM_POOL if state == WARM_POOL_WAIT else None, from_sweep=True)
+    """An instance Auto Scaling just said waits in `state`."""
+    return Target(instance_id, destination=WARM_POOL if state == WARM_POOL_WAIT else None, from_sweep=True,
+                  verified=True)
 
 
 def _trusted_time(runtime: Runtime, event_time: float | None) -> float | None:
@@ -180,7 +194,7 @@ def _lifecycle_targets(gate: Gate, runtime: Runtime, trigger: LifecycleTrigger) 
                 f"not in {expected}")
         return []
     return [Target(trigger.instance_id, _trusted_time(runtime, trigger.event_time),
-                   WARM_POOL if state == WARM_POOL_WAIT else trigger.destination)]
+                   WARM_POOL if state == WARM_POOL_WAIT else trigger.destination, verified=True)]
 
 
 def _share(waiting: list[tuple[str, str]], now: float, heartbeat_timeout_s: int) -> list[tuple[str, str]]:
@@ -198,12 +212,22 @@ def _share(waiting: list[tuple[str, str]], now: float, heartbeat_timeout_s: int)
     return (ordered[start:] + ordered[:start])[:size]
 
 
-def _fan_out(gate: Gate, runtime: Runtime, instance_ids: list[str], note: str = "") -> bool:
-    """Hand the instances to chains of invocations (CHAIN_LENGTH each, at most FAN_OUT chains);
-    False if that is not possible."""
+def _chain_payload(instance_ids: list[str], warm: frozenset[str]) -> dict[str, Any]:
+    payload: dict[str, Any] = {SWEEP_SLICE_KEY: instance_ids}
+    hinted = [i for i in instance_ids if i in warm]
+    if hinted:
+        payload[SWEEP_WARM_KEY] = hinted
+    return payload
+
+
+def _fan_out(gate: Gate, runtime: Runtime, waiting: list[tuple[str, str]], note: str = "") -> bool:
+    """Hand the (instance, state) pairs to chains of invocations (CHAIN_LENGTH each, at most
+    FAN_OUT chains); False if that is not possible."""
+    instance_ids = [i for i, _ in waiting]
+    warm = frozenset(i for i, state in waiting if state == WARM_POOL_WAIT)
     count = min(FAN_OUT, -(-len(instance_ids) // CHAIN_LENGTH))
     chains = [instance_ids[i::count] for i in range(count)]
-    if not runtime.invoke([{SWEEP_SLICE_KEY: part} for part in chains]):
+    if not runtime.invoke([_chain_payload(part, warm) for part in chains]):
         return False
     log_line({"function": gate.name, "asg": runtime.config.asg_name, "hook": gate.hook_of(runtime.config),
               "decision": "fan-out", "reason": f"{len(instance_ids)} waiting instance(s) handed to "
@@ -211,16 +235,14 @@ def _fan_out(gate: Gate, runtime: Runtime, instance_ids: list[str], note: str = 
     return True
 
 
-def _link(gate: Gate, runtime: Runtime, instance_ids: list[str]) -> tuple[list[Target], list[str]]:
-    """One link of a chain: the first of the next MAX_CHECKED ids that Auto Scaling says waits,
-    and the ids to pass on (the other waiting ones, then those not checked yet)."""
-    checked, unchecked = instance_ids[:MAX_CHECKED], instance_ids[MAX_CHECKED:]
-    states = _wait_states(runtime, checked)
-    waiting = [_sweep_target(i, states[i]) for i in checked if states.get(i) in gate.wait_states]
-    if not waiting:
-        _ignore(gate, runtime, "sweep", f"{', '.join(checked[:5])}{' ...' if len(checked) > 5 else ''}: "
+def _checked(gate: Gate, runtime: Runtime, instance_id: str, trigger: str) -> list[Target]:
+    """The instance as a verified sweep target, if Auto Scaling says it waits on our hook."""
+    state = _wait_states(runtime, [instance_id]).get(instance_id)
+    if state not in gate.wait_states:
+        _ignore(gate, runtime, trigger, f"{instance_id} is {state or 'not in our group'}, "
                 f"not waiting on the {gate.name} hook")
-    return waiting[:1], [t.instance_id for t in waiting[1:]] + unchecked
+        return []
+    return [_sweep_target(instance_id, state)]
 
 
 def _sweep_targets(gate: Gate, runtime: Runtime, trigger: SweepTrigger) -> list[Target]:
@@ -233,7 +255,7 @@ def _sweep_targets(gate: Gate, runtime: Runtime, trigger: SweepTrigger) -> list[
     share = _share(waiting, runtime.clock(), runtime.config.heartbeat_timeout_s)
     later = len(waiting) - len(share)
     note = f"; {later} more on the following minutes" if later else ""
-    if len(share) > 1 and _fan_out(gate, runtime, [i for i, _ in share], note):
+    if len(share) > 1 and _fan_out(gate, runtime, share, note):
         return []
     if not share:
         _ignore(gate, runtime, "sweep", f"no instance waiting on the {gate.name} hook")
@@ -262,29 +284,41 @@ def _targets(gate: Gate, runtime: Runtime, trigger: Trigger) -> list[Target]:
         if not gate.relevant(trigger, config, runtime.clock()):
             _ignore(gate, runtime, "instance", f"{_seen(trigger)} cannot change a {gate.name} wait")
             return []  # the common case for ECS events: no call at all
-        state = _wait_states(runtime, [trigger.instance_id]).get(trigger.instance_id)
-        if state not in gate.wait_states:
-            _ignore(gate, runtime, "instance", f"{trigger.instance_id} is {state or 'not in our group'}, "
-                    f"not waiting on the {gate.name} hook")
-            return []
-        return [Target(trigger.instance_id, destination=WARM_POOL if state == WARM_POOL_WAIT else None,
-                       container_instance_arn=trigger.container_instance_arn)]
+        return [Target(trigger.instance_id, container_instance_arn=trigger.container_instance_arn)]
     return _lifecycle_targets(gate, runtime, trigger)
+
+
+def _guarded(decision: Decision) -> bool:
+    return any(isinstance(action, GUARDED) for action in decision.actions)
 
 
 def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> str:
     config, hook = runtime.config, gate.hook_of(runtime.config)
     obs = gate.observe(runtime.clients, config, target, runtime.clock())
+    group = getattr(obs, "group", None)
+    if not target.verified and group not in (None, config.asg_name):
+        _ignore(gate, runtime, trigger, f"{target.instance_id} belongs to group {shown(group)}")
+        return "ignored"
     decision = gate.decide(obs, config)
+    if not target.verified and _guarded(decision):
+        checked = _checked(gate, runtime, target.instance_id, trigger)
+        if not checked:
+            return "ignored"
+        verified = replace(target, verified=True, destination=checked[0].destination)
+        if verified.destination != target.destination:  # a warm-pool wait is decided differently
+            return _process(gate, runtime, verified, trigger)
     outcome = apply(ActionContext(runtime.clients, config, hook, target.instance_id), decision.actions)
+    shown_as, reason = decision.decision, decision.reason
+    if outcome.refused and not target.verified:  # the call was the check, and it said "not waiting"
+        shown_as, reason = "ignored", f"not waiting on the {gate.name} hook (would have: {reason})"
     container = getattr(obs, "container_instance", None)
     log_line({
         "function": gate.name, "asg": config.asg_name, "hook": hook, "instance_id": target.instance_id,
-        "container_instance": container.arn if container else None, "decision": decision.decision,
-        "reason": decision.reason, "waited_s": round(obs.waited_s, 1), "blocking": list(decision.blocking),
+        "container_instance": container.arn if container else None, "decision": shown_as,
+        "reason": reason, "waited_s": round(obs.waited_s, 1), "blocking": list(decision.blocking),
         "actions": outcome.done, "notes": outcome.notes, "trigger": trigger,
     })
-    return decision.decision
+    return shown_as
 
 
 def _failed(gate: Gate, runtime: Runtime, instance_id: str | None, trigger: str, error: Exception) -> str:
@@ -313,7 +347,7 @@ def handle(gate: Gate, runtime: Runtime, event: object,
     for trigger in parse_event(event):
         kind = type(trigger).__name__.removesuffix("Trigger").lower()
         if isinstance(trigger, SweepTrigger) and trigger.instances:
-            _run_chain(gate, runtime, list(trigger.instances), kind, decisions)
+            _run_chain(gate, runtime, trigger, kind, decisions)
             continue
         targets = _unless_throttled(gate, runtime, kind, partial(_targets, gate, runtime, trigger))
         if targets is None:
@@ -347,19 +381,19 @@ def _run_targets(gate: Gate, runtime: Runtime, targets: list[Target], kind: str,
                 raise
 
 
-def _run_chain(gate: Gate, runtime: Runtime, instance_ids: list[str], kind: str,
+def _run_chain(gate: Gate, runtime: Runtime, link: SweepTrigger, kind: str,
                decisions: dict[str, str]) -> None:
-    """A link of a sweep chain: check, handle one instance, pass the rest on in one Invoke.
+    """A link of a sweep chain: handle one instance, pass the rest on in one Invoke.
 
-    Outside Lambda (no invoke) the links run one after another in place. A link whose check is
-    throttled ends the chain; the next sweep hands the rest out again.
+    Outside Lambda (no invoke) the links run one after another in place. An instance said to be
+    bound for a warm pool is checked first; if that check is throttled, the next sweep takes it.
     """
-    pending = instance_ids
+    pending, warm = list(link.instances), link.warm
     while pending:
-        found = _unless_throttled(gate, runtime, kind, partial(_link, gate, runtime, pending))
-        if found is None:
-            return
-        targets, pending = found
-        _run_targets(gate, runtime, targets, kind, decisions)
-        if pending and runtime.invoke([{SWEEP_SLICE_KEY: pending}]):
+        first, pending = pending[0], pending[1:]
+        targets: list[Target] | None = [Target(first, from_sweep=True)]
+        if first in warm:
+            targets = _unless_throttled(gate, runtime, kind, partial(_checked, gate, runtime, first, kind))
+        _run_targets(gate, runtime, targets or [], kind, decisions)
+        if pending and runtime.invoke([_chain_payload(pending, warm)]):
             return
