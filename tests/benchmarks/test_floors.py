@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from benchmarks.floors import bucket_lags, completion_floor
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benchmarks.floors import bucket_lags, completion_floor
 from ecs_cluster_manager.sim.ratelimits import RateLimits
 
 

@@ -98,7 +98,7 @@ class FuzzWorld:
             self.violations.append(f"{operation}: {problem} ({params})")
 
     def _ec2_of(self, container_instance_arn: str) -> str | None:
-        state = getattr(self.account.ecs, "state")
+        state = self.account.ecs.state
         for ec2_id, registrations in state.registrations_by_ec2.items():
             if any(container_instance_arn in (r.arn, r.id) for r in registrations):
                 return str(ec2_id)

@@ -19,7 +19,8 @@ from botocore.stub import Stubber
 from ecs_cluster_manager.lifecycle import launch, terminate
 from ecs_cluster_manager.lifecycle.aws import Clients
 from ecs_cluster_manager.lifecycle.config import Config
-from ecs_cluster_manager.lifecycle.runtime import Runtime, handle
+from ecs_cluster_manager.lifecycle.gate import Runtime
+from ecs_cluster_manager.lifecycle.runtime import handle
 
 from .conftest import SWEEP, lifecycle_event, make_config
 from .fakes import ASG, CLUSTER, LAUNCH_HOOK, T0, TERMINATE_HOOK

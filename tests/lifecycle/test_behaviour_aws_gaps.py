@@ -12,7 +12,8 @@ import pytest
 from ecs_cluster_manager.lifecycle import launch, terminate
 from ecs_cluster_manager.lifecycle.aws import is_no_active_action
 from ecs_cluster_manager.lifecycle.config import Config
-from ecs_cluster_manager.lifecycle.runtime import Gate, Runtime, handle
+from ecs_cluster_manager.lifecycle.gate import Gate, Runtime
+from ecs_cluster_manager.lifecycle.runtime import handle
 
 from .conftest import SWEEP, ecs_event, lifecycle_event, make_config
 from .fakes import LAUNCH_HOOK, TERMINATE_HOOK, FakeWorld, Service, client_error

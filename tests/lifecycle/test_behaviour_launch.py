@@ -9,9 +9,10 @@ import pytest
 
 from ecs_cluster_manager.lifecycle.act import ActionContext, apply
 from ecs_cluster_manager.lifecycle.config import Config
+from ecs_cluster_manager.lifecycle.gate import Runtime
 from ecs_cluster_manager.lifecycle.launch import GATE
 from ecs_cluster_manager.lifecycle.observe import Target
-from ecs_cluster_manager.lifecycle.runtime import Runtime, handle
+from ecs_cluster_manager.lifecycle.runtime import handle
 
 from .conftest import SWEEP, ecs_event, lifecycle_event, sample
 from .fakes import LAUNCH_HOOK, TERMINATE_HOOK, FakeWorld

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from ecs_cluster_manager.lifecycle.config import Config
-from ecs_cluster_manager.lifecycle.runtime import Runtime, handle
+from ecs_cluster_manager.lifecycle.gate import Runtime
+from ecs_cluster_manager.lifecycle.runtime import handle
 from ecs_cluster_manager.lifecycle.terminate import GATE
 
 from .conftest import SWEEP, ecs_event, lifecycle_event, make_config

@@ -15,8 +15,9 @@ import pytest
 from ecs_cluster_manager.lifecycle import launch, terminate
 from ecs_cluster_manager.lifecycle.config import Config
 from ecs_cluster_manager.lifecycle.drain_record import record_to_tags
+from ecs_cluster_manager.lifecycle.gate import Gate, Runtime
 from ecs_cluster_manager.lifecycle.model import DrainRecord
-from ecs_cluster_manager.lifecycle.runtime import Gate, Runtime, handle
+from ecs_cluster_manager.lifecycle.runtime import handle
 
 from .conftest import ecs_event, make_config
 from .fakes import LAUNCH_HOOK, TERMINATE_HOOK, FakeWorld, Service

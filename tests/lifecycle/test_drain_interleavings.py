@@ -12,7 +12,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from ecs_cluster_manager.lifecycle.runtime import Runtime, handle
+from ecs_cluster_manager.lifecycle.gate import Runtime
+from ecs_cluster_manager.lifecycle.runtime import handle
 from ecs_cluster_manager.lifecycle.terminate import GATE
 
 from .conftest import SWEEP, ecs_event, lifecycle_event, make_config

@@ -19,8 +19,9 @@ from typing import Any
 
 from ecs_cluster_manager.lifecycle import launch, terminate
 from ecs_cluster_manager.lifecycle.events import Ignored, SweepTrigger, parse_event
+from ecs_cluster_manager.lifecycle.gate import Runtime
 from ecs_cluster_manager.lifecycle.logs import DECISION_KEYS, MAX_LINE_CHARS
-from ecs_cluster_manager.lifecycle.runtime import Runtime, handle
+from ecs_cluster_manager.lifecycle.runtime import handle
 
 from .fuzz_world import FuzzWorld
 from .mutations import Mutator

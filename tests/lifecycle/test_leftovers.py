@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from ecs_cluster_manager.lifecycle import terminate
 from ecs_cluster_manager.lifecycle.config import Config
+from ecs_cluster_manager.lifecycle.gate import Runtime
 from ecs_cluster_manager.lifecycle.leftovers import (
     EC2_FORGETS_AFTER_S,
     MAX_PER_SWEEP,
@@ -21,7 +22,7 @@ from ecs_cluster_manager.lifecycle.leftovers import (
     clean_leftovers,
     decide_leftovers,
 )
-from ecs_cluster_manager.lifecycle.runtime import Runtime, handle
+from ecs_cluster_manager.lifecycle.runtime import handle
 
 from .conftest import SWEEP
 from .fakes import CLUSTER, TERMINATE_HOOK, FakeWorld

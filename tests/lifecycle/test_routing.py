@@ -11,14 +11,9 @@ import pytest
 from ecs_cluster_manager.lifecycle import launch, terminate
 from ecs_cluster_manager.lifecycle.config import Config
 from ecs_cluster_manager.lifecycle.events import SWEEP_SLICE_KEY, SWEEP_WARM_KEY
-from ecs_cluster_manager.lifecycle.runtime import (
-    CHAIN_LENGTH,
-    FAN_OUT,
-    SWEEP_SHARE,
-    Gate,
-    Runtime,
-    handle,
-)
+from ecs_cluster_manager.lifecycle.gate import Gate, Runtime
+from ecs_cluster_manager.lifecycle.runtime import handle
+from ecs_cluster_manager.lifecycle.sweep import CHAIN_LENGTH, FAN_OUT, SWEEP_SHARE
 
 from .conftest import SWEEP, ecs_event, lifecycle_event, make_config, sample
 from .fakes import CLUSTER_ARN, LAUNCH_HOOK, TERMINATE_HOOK, FakeWorld

@@ -16,8 +16,9 @@ from typing import Any
 from ecs_cluster_manager.lifecycle import ecs_reads, launch, terminate
 from ecs_cluster_manager.lifecycle.decide_terminate import TerminateObservation
 from ecs_cluster_manager.lifecycle.entry import current_runtime
+from ecs_cluster_manager.lifecycle.gate import Gate, Runtime
 from ecs_cluster_manager.lifecycle.model import Complete, Decision, Heartbeat, SetDraining
-from ecs_cluster_manager.lifecycle.runtime import Gate, Runtime, handle
+from ecs_cluster_manager.lifecycle.runtime import handle
 
 Handler = Callable[[Any, Any], dict[str, Any]]
 

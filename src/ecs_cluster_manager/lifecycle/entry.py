@@ -16,8 +16,8 @@ import boto3
 
 from .aws import Clients
 from .config import ENV_VARS, load_config
+from .gate import Runtime
 from .logs import log_line
-from .runtime import Runtime
 
 _RUNTIMES: dict[tuple[str, ...], tuple[object, Runtime]] = {}
 

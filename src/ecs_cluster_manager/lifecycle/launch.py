@@ -11,8 +11,9 @@ from .config import Config
 from .decide_launch import decide_launch
 from .entry import current_runtime
 from .events import LAUNCHING, InstanceTrigger, LifecycleTrigger
+from .gate import Gate
 from .observe import observe_launch
-from .runtime import CLOCK_SKEW_S, Gate, handle
+from .runtime import CLOCK_SKEW_S, handle
 
 
 def _relevant(trigger: InstanceTrigger, config: Config, now: float) -> bool:

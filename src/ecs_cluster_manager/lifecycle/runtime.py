@@ -43,23 +43,14 @@ housekeeping.
 
 from __future__ import annotations
 
-import json
-import os
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
-from typing import Any, Protocol, TypeVar
-
-import boto3
-from botocore.config import Config as BotoConfig
+from typing import Any, TypeVar
 
 from .act import ActionContext, apply
-from .aws import Clients, error_code, error_message, is_throttling
-from .config import Config
+from .aws import error_code, error_message, is_throttling
 from .events import (
-    SWEEP_SLICE_KEY,
-    SWEEP_WARM_KEY,
     Ignored,
     InstanceTrigger,
     LifecycleTrigger,
@@ -68,102 +59,23 @@ from .events import (
     parse_event,
     shown,
 )
+from .gate import WARM_POOL, WARM_POOL_WAIT, Gate, Runtime, checked, ignore, wait_states
 from .logs import log_line
 from .model import Decision, RecordDrainStart, SetDraining, Signal, StopTasks
 from .observe import Target
+from .sweep import chain_payload, sweep_targets
 
-WARM_POOL = "WarmPool"
-# Both hooks hold an instance entering (launch) or returning to (terminate) a warm pool in this
-# state (Amazon EC2 Auto Scaling User Guide, "Use lifecycle hooks with a warm pool").
-WARM_POOL_WAIT = "Warmed:Pending:Wait"
 # An event stamped this far in the future is not trusted either (clock skew allowance).
 CLOCK_SKEW_S = 300
 Found = TypeVar("Found")
-FAN_OUT = 8  # Invoke calls per sweep wake-up, at most
-SWEEP_SHARE = 100  # instances a sweep takes per minute; the rest on the following minutes
-# Instances per chain: a chain's links run one after another, so one chain spends Auto Scaling's
-# request rate at the pace of its own calls (at most one per link), under the assumed 5 per second.
-CHAIN_LENGTH = 50
 # Actions Auto Scaling would not refuse for an instance that is not waiting on our hook: an
 # unverified target is checked before any of them (see the module's docstring). Tag writes are
 # not among them: they touch only `ecm:` keys of our group's instances (IAM allows no other).
 GUARDED = (RecordDrainStart, SetDraining, Signal, StopTasks)
 
 
-class Observation(Protocol):
-    @property
-    def waited_s(self) -> float: ...
-
-
-@dataclass(frozen=True)
-class Gate:
-    """What differs between the launch and the terminate function."""
-
-    name: str
-    transition: str
-    wait_state: str
-    hook_of: Callable[[Config], str]
-    # Cheap filter on ECS events before any API call: (event, config, now) -> worth a look.
-    relevant: Callable[[InstanceTrigger, Config, float], bool]
-    observe: Callable[[Clients, Config, Target, float], Any]
-    decide: Callable[[Any, Config], Decision]
-    on_sweep: Callable[[Clients, Config, float], None] | None = None  # bounded housekeeping
-    # Why a lifecycle event cannot be decided yet (no call is made for it), or None to look.
-    too_early: Callable[[LifecycleTrigger], str | None] | None = None
-
-    @property
-    def wait_states(self) -> tuple[str, str]:
-        return (self.wait_state, WARM_POOL_WAIT)
-
-
-def _now() -> float:
-    return time.time()  # looked up per call, so a patched clock (the simulator's) is honoured
-
-
-def invoke_self(payloads: list[dict[str, Any]]) -> bool:
-    """Queue asynchronous invocations of the running function (the sweep's fan-out).
-
-    False when not running in Lambda (a direct call, a test): the caller then works in place.
-    """
-    name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
-    if not name:
-        return False
-    client = boto3.client("lambda", config=BotoConfig(
-        retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=10))
-    for payload in payloads:
-        client.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps(payload).encode())
-    return True
-
-
-@dataclass(frozen=True)
-class Runtime:
-    config: Config
-    clients: Clients
-    clock: Callable[[], float] = _now
-    invoke: Callable[[list[dict[str, Any]]], bool] = field(default=invoke_self)
-
-
 def _cluster_name(value: str) -> str:
     return value.rsplit("/", 1)[-1]
-
-
-def _ignore(gate: Gate, runtime: Runtime, trigger: str, reason: str) -> None:
-    log_line({"function": gate.name, "asg": runtime.config.asg_name, "hook": gate.hook_of(runtime.config),
-              "decision": "ignored", "reason": reason, "trigger": trigger})
-
-
-def _wait_states(runtime: Runtime, instance_ids: Sequence[str]) -> dict[str, str]:
-    """Lifecycle state of each of these instances that belongs to our group (one call, ≤ 50 ids)."""
-    found = runtime.clients.autoscaling.describe_auto_scaling_instances(InstanceIds=list(instance_ids))
-    return {item["InstanceId"]: str(item.get("LifecycleState", ""))
-            for item in found.get("AutoScalingInstances", [])
-            if item.get("AutoScalingGroupName") == runtime.config.asg_name}
-
-
-def _sweep_target(instance_id: str, state: str) -> Target:
-    """An instance Auto Scaling just said waits in `state`."""
-    return Target(instance_id, destination=WARM_POOL if state == WARM_POOL_WAIT else None, from_sweep=True,
-                  verified=True)
 
 
 def _trusted_time(runtime: Runtime, event_time: float | None) -> float | None:
@@ -180,86 +92,21 @@ def _lifecycle_targets(gate: Gate, runtime: Runtime, trigger: LifecycleTrigger) 
     ours = (trigger.asg_name, trigger.hook_name, trigger.transition) == (
         config.asg_name, gate.hook_of(config), gate.transition)
     if not ours:
-        _ignore(gate, runtime, "lifecycle", f"not ours: group {shown(trigger.asg_name)}, "
+        ignore(gate, runtime, "lifecycle", f"not ours: group {shown(trigger.asg_name)}, "
                 f"hook {shown(trigger.hook_name)}, {trigger.transition}")
         return []
     early = gate.too_early(trigger) if gate.too_early is not None else None
     if early:
-        _ignore(gate, runtime, "lifecycle", f"{trigger.instance_id}: {early}")
+        ignore(gate, runtime, "lifecycle", f"{trigger.instance_id}: {early}")
         return []
     expected = WARM_POOL_WAIT if trigger.destination == WARM_POOL else gate.wait_state
-    state = _wait_states(runtime, [trigger.instance_id]).get(trigger.instance_id)
+    state = wait_states(runtime, [trigger.instance_id]).get(trigger.instance_id)
     if state != expected:
-        _ignore(gate, runtime, "lifecycle", f"{trigger.instance_id} is {state or 'not in our group'}, "
+        ignore(gate, runtime, "lifecycle", f"{trigger.instance_id} is {state or 'not in our group'}, "
                 f"not in {expected}")
         return []
     return [Target(trigger.instance_id, _trusted_time(runtime, trigger.event_time),
                    WARM_POOL if state == WARM_POOL_WAIT else trigger.destination, verified=True)]
-
-
-def _share(waiting: list[tuple[str, str]], now: float, heartbeat_timeout_s: int) -> list[tuple[str, str]]:
-    """This minute's share of the waiting instances: all when few, else a rotating window.
-
-    The window is never so small that a round takes longer than half the heartbeat timeout:
-    every waiting instance must be seen in time for its heartbeat.
-    """
-    rounds = max(1, heartbeat_timeout_s // 120)  # minutes a full round may take
-    size = max(SWEEP_SHARE, -(-len(waiting) // rounds))
-    if len(waiting) <= size:
-        return waiting
-    ordered = sorted(waiting)
-    start = (int(now // 60) * size) % len(ordered)
-    return (ordered[start:] + ordered[:start])[:size]
-
-
-def _chain_payload(instance_ids: list[str], warm: frozenset[str]) -> dict[str, Any]:
-    payload: dict[str, Any] = {SWEEP_SLICE_KEY: instance_ids}
-    hinted = [i for i in instance_ids if i in warm]
-    if hinted:
-        payload[SWEEP_WARM_KEY] = hinted
-    return payload
-
-
-def _fan_out(gate: Gate, runtime: Runtime, waiting: list[tuple[str, str]], note: str = "") -> bool:
-    """Hand the (instance, state) pairs to chains of invocations (CHAIN_LENGTH each, at most
-    FAN_OUT chains); False if that is not possible."""
-    instance_ids = [i for i, _ in waiting]
-    warm = frozenset(i for i, state in waiting if state == WARM_POOL_WAIT)
-    count = min(FAN_OUT, -(-len(instance_ids) // CHAIN_LENGTH))
-    chains = [instance_ids[i::count] for i in range(count)]
-    if not runtime.invoke([_chain_payload(part, warm) for part in chains]):
-        return False
-    log_line({"function": gate.name, "asg": runtime.config.asg_name, "hook": gate.hook_of(runtime.config),
-              "decision": "fan-out", "reason": f"{len(instance_ids)} waiting instance(s) handed to "
-              f"{len(chains)} chain(s) of invocations{note}", "trigger": "sweep"})
-    return True
-
-
-def _checked(gate: Gate, runtime: Runtime, instance_id: str, trigger: str) -> list[Target]:
-    """The instance as a verified sweep target, if Auto Scaling says it waits on our hook."""
-    state = _wait_states(runtime, [instance_id]).get(instance_id)
-    if state not in gate.wait_states:
-        _ignore(gate, runtime, trigger, f"{instance_id} is {state or 'not in our group'}, "
-                f"not waiting on the {gate.name} hook")
-        return []
-    return [_sweep_target(instance_id, state)]
-
-
-def _sweep_targets(gate: Gate, runtime: Runtime, trigger: SweepTrigger) -> list[Target]:
-    """The scheduled sweep: this minute's share of the waiting instances, handed to chains."""
-    groups = runtime.clients.autoscaling.describe_auto_scaling_groups(
-        AutoScalingGroupNames=[runtime.config.asg_name]).get("AutoScalingGroups", [])
-    instances = groups[0].get("Instances", []) if groups else []
-    waiting = [(i["InstanceId"], str(i.get("LifecycleState"))) for i in instances
-               if i.get("LifecycleState") in gate.wait_states]
-    share = _share(waiting, runtime.clock(), runtime.config.heartbeat_timeout_s)
-    later = len(waiting) - len(share)
-    note = f"; {later} more on the following minutes" if later else ""
-    if len(share) > 1 and _fan_out(gate, runtime, share, note):
-        return []
-    if not share:
-        _ignore(gate, runtime, "sweep", f"no instance waiting on the {gate.name} hook")
-    return [_sweep_target(i, s) for i, s in share]
 
 
 def _seen(trigger: InstanceTrigger) -> str:
@@ -273,16 +120,16 @@ def _seen(trigger: InstanceTrigger) -> str:
 def _targets(gate: Gate, runtime: Runtime, trigger: Trigger) -> list[Target]:
     config = runtime.config
     if isinstance(trigger, Ignored):
-        _ignore(gate, runtime, "event", trigger.reason)
+        ignore(gate, runtime, "event", trigger.reason)
         return []
     if isinstance(trigger, SweepTrigger):
-        return _sweep_targets(gate, runtime, trigger)
+        return sweep_targets(gate, runtime, trigger)
     if isinstance(trigger, InstanceTrigger):
         if _cluster_name(trigger.cluster_arn) != _cluster_name(config.cluster):
-            _ignore(gate, runtime, "instance", f"event for another cluster {shown(trigger.cluster_arn)}")
+            ignore(gate, runtime, "instance", f"event for another cluster {shown(trigger.cluster_arn)}")
             return []
         if not gate.relevant(trigger, config, runtime.clock()):
-            _ignore(gate, runtime, "instance", f"{_seen(trigger)} cannot change a {gate.name} wait")
+            ignore(gate, runtime, "instance", f"{_seen(trigger)} cannot change a {gate.name} wait")
             return []  # the common case for ECS events: no call at all
         return [Target(trigger.instance_id, container_instance_arn=trigger.container_instance_arn)]
     return _lifecycle_targets(gate, runtime, trigger)
@@ -297,14 +144,14 @@ def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> str:
     obs = gate.observe(runtime.clients, config, target, runtime.clock())
     group = getattr(obs, "group", None)
     if not target.verified and group not in (None, config.asg_name):
-        _ignore(gate, runtime, trigger, f"{target.instance_id} belongs to group {shown(group)}")
+        ignore(gate, runtime, trigger, f"{target.instance_id} belongs to group {shown(group)}")
         return "ignored"
     decision = gate.decide(obs, config)
     if not target.verified and _guarded(decision):
-        checked = _checked(gate, runtime, target.instance_id, trigger)
-        if not checked:
+        found = checked(gate, runtime, target.instance_id, trigger)
+        if not found:
             return "ignored"
-        verified = replace(target, verified=True, destination=checked[0].destination)
+        verified = replace(target, verified=True, destination=found[0].destination)
         if verified.destination != target.destination:  # a warm-pool wait is decided differently
             return _process(gate, runtime, verified, trigger)
     outcome = apply(ActionContext(runtime.clients, config, hook, target.instance_id), decision.actions)
@@ -393,7 +240,7 @@ def _run_chain(gate: Gate, runtime: Runtime, link: SweepTrigger, kind: str,
         first, pending = pending[0], pending[1:]
         targets: list[Target] | None = [Target(first, from_sweep=True)]
         if first in warm:
-            targets = _unless_throttled(gate, runtime, kind, partial(_checked, gate, runtime, first, kind))
+            targets = _unless_throttled(gate, runtime, kind, partial(checked, gate, runtime, first, kind))
         _run_targets(gate, runtime, targets or [], kind, decisions)
-        if pending and runtime.invoke([_chain_payload(pending, warm)]):
+        if pending and runtime.invoke([chain_payload(pending, warm)]):
             return

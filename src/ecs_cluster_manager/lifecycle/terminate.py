@@ -11,9 +11,10 @@ from .config import Config
 from .decide_terminate import decide_terminate
 from .entry import current_runtime
 from .events import TERMINATING, InstanceTrigger
+from .gate import Gate
 from .leftovers import clean_leftovers
 from .observe import observe_terminate
-from .runtime import Gate, handle
+from .runtime import handle
 
 
 def _relevant(trigger: InstanceTrigger, config: Config, now: float) -> bool:
