@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from fnmatch import fnmatchcase
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -159,13 +160,13 @@ class FakeAutoScaling(_Fake):
 
 class FakeEc2(_Fake):
     def describe_instances(self, InstanceIds: list[str] | None = None,
-                           Filters: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        if Filters is not None:  # an instance-id filter: unknown ids are absent, never an error
+                           Filters: list[dict[str, Any]] | None = None, MaxResults: int | None = None) -> dict[str, Any]:
+        if Filters is not None:  # unknown ids are absent, never an error
             self.world.count("DescribeInstances")
-            ids = [i for f in Filters if f["Name"] == "instance-id" for i in f["Values"]]
+            found = [i for i in sorted(self.world.instances) if all(self._matches(i, f) for f in Filters)]
             return {"Reservations": [{"Instances": [
                 {"InstanceId": i, "State": {"Name": self.world.instances[i]["state"]}}
-                for i in ids if i in self.world.instances]}]}
+                for i in found[:MaxResults]]}]}
         assert InstanceIds is not None
         self.world.count("DescribeInstances")
         raw = self.world.instances.get(InstanceIds[0])
@@ -178,6 +179,18 @@ class FakeEc2(_Fake):
         return {"Reservations": [{"Instances": [{
             "InstanceId": InstanceIds[0], "State": {"Name": raw["state"]},
             "LaunchTime": datetime.fromtimestamp(raw["launch"], UTC), "Tags": tags}]}]}
+
+    def _matches(self, instance_id: str, one: dict[str, Any]) -> bool:
+        """The filters the functions use: instance-id, instance-state-name, tag:KEY (fnmatch values)."""
+        raw, name, values = self.world.instances[instance_id], one["Name"], one["Values"]
+        if name == "instance-id":
+            return instance_id in values
+        if name == "instance-state-name":
+            return raw["state"] in values
+        assert name.startswith("tag:"), name
+        key = name.removeprefix("tag:")
+        tags = {**raw["tags"], **({"aws:autoscaling:groupName": raw["group"]} if raw["group"] else {})}
+        return key in tags and any(fnmatchcase(tags[key], value) for value in values)
 
     def create_tags(self, Resources: list[str], Tags: list[dict[str, str]]) -> dict[str, Any]:
         self.world.count("CreateTags")

@@ -75,6 +75,14 @@ def swept(stubs: Stubs, state: str) -> None:
         {"AutoScalingGroupNames": [ASG]})
 
 
+def nothing_owed(stubs: Stubs) -> None:
+    """The launch sweep's look for instances in service still owed a signal (owed_signals.py)."""
+    stubs.add("ec2", "describe_instances", {"Reservations": []}, {"MaxResults": 50, "Filters": [
+        {"Name": "tag:aws:autoscaling:groupName", "Values": [ASG]},
+        {"Name": "tag:ecm:launch-wait-started", "Values": ["?*"]},
+        {"Name": "instance-state-name", "Values": ["running"]}]})
+
+
 def instance(stubs: Stubs, tags: dict[str, str] | None = None) -> None:
     stubs.add("ec2", "describe_instances", {"Reservations": [{"Instances": [{
         "InstanceId": "i-1", "State": {"Name": "running", "Code": 16}, "LaunchTime": LAUNCHED,
@@ -116,18 +124,23 @@ def test_launch_continue_calls(stubs: Stubs) -> None:
     instance(stubs)
     listed(stubs)
     container_instance(stubs, "ACTIVE", include=True)
+    # The start of the wait first (the mark of a signal owed until the last call), then the
+    # completion, the signal, and the container instance remembered with the mark cleared.
+    stubs.add("ec2", "create_tags", {}, {"Resources": ["i-1"], "Tags": [
+        {"Key": "ecm:launch-wait-started", "Value": str(int(T0))}]})
+    complete(stubs, LAUNCH_HOOK, "CONTINUE")
     stubs.add("cloudformation", "signal_resource", {},
               {"StackName": "ecs-dev", "LogicalResourceId": "EcsAutoScalingGroup", "UniqueId": "i-1",
                "Status": "SUCCESS"})
-    stubs.add("ec2", "create_tags", {}, {"Resources": ["i-1"], "Tags": [{"Key": "ecm:container-instance",
-                                                                          "Value": CI}]})
-    complete(stubs, LAUNCH_HOOK, "CONTINUE")
+    stubs.add("ec2", "create_tags", {}, {"Resources": ["i-1"], "Tags": [
+        {"Key": "ecm:container-instance", "Value": CI}, {"Key": "ecm:launch-wait-started", "Value": ""}]})
     assert stubs.run(launch.GATE, make_config(), lifecycle_event("i-1", LAUNCH_HOOK)) == {
         "decisions": {"i-1": "continue"}}
 
 
 def test_launch_abandon_tolerates_no_signal_expected_and_no_active_action(stubs: Stubs) -> None:
     swept(stubs, "Pending:Wait")
+    nothing_owed(stubs)
     stubs.error("ec2", "describe_instances", "InvalidInstanceID.NotFound", "The instance ID 'i-1' does not exist",
                 {"InstanceIds": ["i-1"]})
     stubs.error("cloudformation", "signal_resource", "ValidationError", "Stack is in UPDATE_COMPLETE state",

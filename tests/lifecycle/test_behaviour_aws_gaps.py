@@ -176,13 +176,31 @@ def test_throttled_success_signal_is_never_swallowed(world: FakeWorld, config: C
     world.add_instance("i-1", LAUNCH_HOOK)
     world.register("i-1")
     world.throttle["SignalResource"] = 1
-    # Still throttled after its retries: deferred to the next sweep, never completed unsignalled.
+    # Completed, then the signal still throttled after its retries: the launch-wait tag stays as
+    # the mark of a signal owed, and the next sweep finds the instance in service and signals.
     result = run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK))
     assert result["decisions"] == {"i-1": "deferred"}
-    assert world.completed == [] and world.signals == []
-    run(launch.GATE, world, config, SWEEP)
+    assert world.completed == [("i-1", LAUNCH_HOOK, "CONTINUE")] and world.signals == []
+    assert world.instances["i-1"]["tags"]["ecm:launch-wait-started"] != ""
+    assert run(launch.GATE, world, config, SWEEP)["decisions"] == {"i-1": "signalled"}
     assert world.signals == [("i-1", "SUCCESS")]
-    assert world.completed == [("i-1", LAUNCH_HOOK, "CONTINUE")]
+    assert world.instances["i-1"]["tags"]["ecm:launch-wait-started"] == ""
+    run(launch.GATE, world, config, SWEEP)
+    assert world.signals == [("i-1", "SUCCESS")], "owed once, signalled once"
+
+
+def test_an_instance_put_in_service_unready_is_owed_no_signal(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1")  # in service by a timeout's CONTINUE, say, never joined ECS
+    world.instances["i-1"]["tags"]["ecm:launch-wait-started"] = str(int(world.now - 600))
+    assert run(launch.GATE, world, config, SWEEP)["decisions"] == {"i-1": "forgotten"}
+    assert world.signals == [] and world.instances["i-1"]["tags"]["ecm:launch-wait-started"] == ""
+
+
+def test_a_forged_finishing_chain_signals_nothing_that_is_not_in_service(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)  # still waiting: its own wake-ups decide it
+    world.register("i-1")
+    assert run(launch.GATE, world, config, {"ecm-sweep-finish": ["i-1"]})["decisions"] == {}
+    assert world.signals == [] and world.completed == []
 
 
 @pytest.mark.parametrize("message", ["No active Lifecycle Action found with instance ID i-1",

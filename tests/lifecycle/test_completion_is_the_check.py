@@ -45,11 +45,11 @@ def test_a_ready_instance_costs_auto_scaling_one_call_when_the_stack_is_not_sign
     assert world.completed == [("i-1", LAUNCH_HOOK, "CONTINUE")]
 
 
-def test_a_signal_is_guarded_by_a_check_first(world: FakeWorld, config: Config) -> None:
+def test_a_signal_after_the_completion_needs_no_check(world: FakeWorld, config: Config) -> None:
     world.add_instance("i-1", LAUNCH_HOOK)
     world.register("i-1")
     assert run(launch.GATE, world, config, ecs_event("i-1"))["decisions"] == {"i-1": "continue"}
-    assert auto_scaling_calls(world) == {"DescribeAutoScalingInstances": 1, "CompleteLifecycleAction": 1}
+    assert auto_scaling_calls(world) == {"CompleteLifecycleAction": 1}
     assert world.signals == [("i-1", "SUCCESS")]
 
 
@@ -59,7 +59,16 @@ def test_a_signal_is_never_sent_for_an_instance_that_is_not_waiting(world: FakeW
     world.register("i-1")
     assert run(launch.GATE, world, config, ecs_event("i-1"))["decisions"] == {"i-1": "ignored"}
     assert world.signals == [] and world.completed == []
-    assert last_line(capsys)["reason"] == "i-1 is InService, not waiting on the launch hook"
+    assert last_line(capsys)["reason"].startswith("not waiting on the launch hook")
+
+
+def test_a_signal_before_an_abandon_is_checked_first(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)
+    world.register("i-1", status="REGISTRATION_FAILED", agent=False)
+    event = ecs_event("i-1", status="REGISTRATION_FAILED", agent=False)
+    assert run(launch.GATE, world, config, event)["decisions"] == {"i-1": "abandon"}
+    assert auto_scaling_calls(world) == {"DescribeAutoScalingInstances": 1, "CompleteLifecycleAction": 1}
+    assert world.signals == [("i-1", "FAILURE")]
 
 
 def test_an_instance_of_another_group_is_never_acted_on(world: FakeWorld, capsys: pytest.CaptureFixture[str]) -> None:

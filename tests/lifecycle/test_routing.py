@@ -412,3 +412,18 @@ def test_a_short_heartbeat_timeout_widens_the_share(world: FakeWorld) -> None:
     invoker = Invoker()
     run(terminate.GATE, world, config, SWEEP, invoker)
     assert sum(len(p[SWEEP_SLICE_KEY]) for p in invoker.payloads) == total
+
+
+def test_the_launch_sweep_hands_instances_owed_a_signal_to_a_chain_of_their_own(world: FakeWorld) -> None:
+    config = make_config(heartbeat_timeout_s=120)  # every waiting instance this minute: all chains
+    world.add_instance("i-owed")  # in service, its signal still owed
+    world.instances["i-owed"]["tags"]["ecm:launch-wait-started"] = str(int(world.now - 60))
+    world.add_instance("i-done")  # in service, its tag cleared: owed nothing
+    world.instances["i-done"]["tags"]["ecm:launch-wait-started"] = ""
+    for n in range(CHAIN_LENGTH * FAN_OUT):
+        world.add_instance(f"i-{n:03d}", LAUNCH_HOOK)
+    invoker = Invoker()
+    run(launch.GATE, world, config, SWEEP, invoker)
+    assert invoker.payloads[0] == {"ecm-sweep-finish": ["i-owed"]}
+    assert len(invoker.payloads) == FAN_OUT, "the owed chain takes one of the sweep's invocations"
+    assert dict(world.calls) == {"DescribeAutoScalingGroups": 1, "DescribeInstances": 1}

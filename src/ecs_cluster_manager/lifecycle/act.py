@@ -118,9 +118,10 @@ def _signal(ctx: ActionContext, action: Signal, outcome: Outcome) -> None:
 def _remember(ctx: ActionContext, action: RememberContainerInstance, outcome: Outcome) -> None:
     # Saves the drain gate a ListContainerInstances call later, and in the same call clears the
     # timing tags of the wait that ends here, so a later action never counts from them.
-    tags = [{"Key": CONTAINER_INSTANCE_TAG, "Value": action.arn}]
+    tags = [{"Key": CONTAINER_INSTANCE_TAG, "Value": action.arn}] if action.arn else []
     tags += [{"Key": key, "Value": ""} for key in action.clear]
-    _tag(ctx, tags, "remembered container instance", outcome)
+    if tags:  # an empty ARN only clears
+        _tag(ctx, tags, "remembered container instance" if action.arn else "cleared the wait's tags", outcome)
 
 
 def _record_drain(ctx: ActionContext, action: RecordDrainStart, outcome: Outcome) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .checks import Check, run_checks
 from .config import Config
+from .drain_record import LAUNCH_WAIT_TAG
 from .model import (
     Action,
     Complete,
@@ -97,6 +98,19 @@ def _not_ready(ci: ContainerInstance | None) -> list[str]:
     return problems + ([] if ci.agent_connected else ["agent not connected"])
 
 
+def _ready(obs: LaunchObservation, ci: ContainerInstance, config: Config) -> tuple[Action, ...]:
+    """Complete, then signal (owed_signals.py says why that order), then remember the container
+    instance and clear the wait's tags, which only a completion Auto Scaling accepted reaches
+    (act.py stops after a refused one): nothing is written for an action that is not ours. The
+    launch-wait tag marks a signal as owed until that last call, so it is written first if the
+    wait was never remembered."""
+    if not config.signals_stack:
+        return (Complete("CONTINUE"), RememberContainerInstance(ci.arn, obs.stale_tags))
+    first = () if obs.wait_remembered else (RememberLaunchWait(obs.started_at),)
+    clear = tuple(dict.fromkeys((*obs.stale_tags, LAUNCH_WAIT_TAG)))
+    return (*first, Complete("CONTINUE"), Signal("SUCCESS"), RememberContainerInstance(ci.arn, clear))
+
+
 def decide_launch(obs: LaunchObservation, config: Config, checks: list[Check] | None = None) -> Decision:
     if obs.destination == "WarmPool":
         return Decision("continue", "bound for the warm pool: no ECS check", (Complete("CONTINUE"),))
@@ -109,11 +123,7 @@ def decide_launch(obs: LaunchObservation, config: Config, checks: list[Check] | 
     if ci is not None and not problems:
         problems = [r.detail or r.name for r in run_checks(ci, config, checks) if not r.ok]
         if not problems:
-            ready: list[Action] = [Signal("SUCCESS")] if config.signals_stack else []
-            # The ARN and the cleared timing tags are written once Auto Scaling accepted the
-            # completion (act.py stops after a refused one): never for an action not ours.
-            ready += [Complete("CONTINUE"), RememberContainerInstance(ci.arn, obs.stale_tags)]
-            return Decision("continue", "ACTIVE, agent connected, checks passed", tuple(ready))
+            return Decision("continue", "ACTIVE, agent connected, checks passed", _ready(obs, ci, config))
     if launch_timed_out(obs.waited_s, config):
         return _abandon(obs, config, f"launch timeout {config.launch_timeout_s}s passed", tuple(problems),
                         drain=True)

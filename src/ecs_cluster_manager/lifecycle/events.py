@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,8 @@ SWEEP_SLICE_KEY = "ecm-sweep-slice"
 # Ids of the slice the sweep saw in Warmed:Pending:Wait: a link checks these with Auto Scaling
 # before acting, as their decision (continue with no ECS check) rests on that state alone.
 SWEEP_WARM_KEY = "ecm-sweep-warm"
+# The launch sweep's chain of instances in service that are still owed a signal (owed_signals.py).
+SWEEP_FINISH_KEY = "ecm-sweep-finish"
 
 # EC2 instance ids are "i-" and 8 or 17 hex digits; accept any lowercase "i-" id within the
 # Auto Scaling API's 19-character InstanceId limit, so an oversized value never reaches a call.
@@ -88,6 +90,7 @@ class SweepTrigger:
 
     instances: tuple[str, ...] = ()
     warm: frozenset[str] = frozenset()  # of `instances`, those the sweep saw bound for a warm pool
+    finish: bool = False  # instances in service still owed a signal, not waiting ones
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,9 @@ def _from_object(event: dict[str, Any]) -> list[Trigger]:
         return [_guarded(_from_record, record) for record in records]
     if SWEEP_SLICE_KEY in event:
         return [_from_slice(event[SWEEP_SLICE_KEY], event.get(SWEEP_WARM_KEY))]
+    if SWEEP_FINISH_KEY in event:
+        found = _from_slice(event[SWEEP_FINISH_KEY])
+        return [replace(found, finish=True) if isinstance(found, SweepTrigger) else found]
     detail_type, detail = event.get("detail-type"), event.get("detail")
     if not isinstance(detail_type, str):
         if "LifecycleTransition" in event or "Event" in event:

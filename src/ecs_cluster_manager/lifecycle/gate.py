@@ -25,6 +25,7 @@ WARM_POOL = "WarmPool"
 # Both hooks hold an instance entering (launch) or returning to (terminate) a warm pool in this
 # state (Amazon EC2 Auto Scaling User Guide, "Use lifecycle hooks with a warm pool").
 WARM_POOL_WAIT = "Warmed:Pending:Wait"
+IN_SERVICE = "InService"
 
 
 class Observation(Protocol):
@@ -47,6 +48,10 @@ class Gate:
     on_sweep: Callable[[Clients, Config, float], None] | None = None  # bounded housekeeping
     # Why a lifecycle event cannot be decided yet (no call is made for it), or None to look.
     too_early: Callable[[LifecycleTrigger], str | None] | None = None
+    # Instances the sweep hands to a finishing chain (given the group's lifecycle states), and
+    # what a finishing link decides for one: the launch gate's owed signals (owed_signals.py).
+    owed: Callable[[Clients, Config, dict[str, str]], list[str]] | None = None
+    finish: Callable[[Any, Config], Decision] | None = None
 
     @property
     def wait_states(self) -> tuple[str, str]:

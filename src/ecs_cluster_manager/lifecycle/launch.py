@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import owed_signals
 from .config import Config
 from .decide_launch import decide_launch
 from .entry import current_runtime
@@ -58,6 +59,8 @@ GATE = Gate(
     observe=observe_launch,
     decide=decide_launch,
     too_early=_too_early,
+    owed=owed_signals.owed,
+    finish=owed_signals.finish,
 )
 
 

@@ -97,7 +97,7 @@ class Signal:
 
 @dataclass(frozen=True)
 class RememberContainerInstance:
-    arn: str
+    arn: str  # "" to clear the tags only
     clear: tuple[str, ...] = ()  # timing tags of the ending wait, cleared in the same call
 
 

@@ -51,17 +51,17 @@ from typing import Any, TypeVar
 from .act import ActionContext, apply
 from .aws import error_code, error_message, is_throttling
 from .events import (
+    SWEEP_FINISH_KEY,
     Ignored,
     InstanceTrigger,
     LifecycleTrigger,
     SweepTrigger,
-    Trigger,
     parse_event,
     shown,
 )
-from .gate import WARM_POOL, WARM_POOL_WAIT, Gate, Runtime, checked, ignore, wait_states
+from .gate import IN_SERVICE, WARM_POOL, WARM_POOL_WAIT, Gate, Runtime, checked, ignore, wait_states
 from .logs import log_line
-from .model import Decision, RecordDrainStart, SetDraining, Signal, StopTasks
+from .model import Complete, Decision, RecordDrainStart, SetDraining, Signal, StopTasks
 from .observe import Target
 from .sweep import chain_payload, sweep_targets
 
@@ -117,13 +117,12 @@ def _seen(trigger: InstanceTrigger) -> str:
     return f"{trigger.instance_id} {shown(trigger.status or None)}, {agent}, {tasks}"
 
 
-def _targets(gate: Gate, runtime: Runtime, trigger: Trigger) -> list[Target]:
+def _targets(gate: Gate, runtime: Runtime,
+             trigger: Ignored | InstanceTrigger | LifecycleTrigger) -> list[Target]:
     config = runtime.config
     if isinstance(trigger, Ignored):
         ignore(gate, runtime, "event", trigger.reason)
         return []
-    if isinstance(trigger, SweepTrigger):
-        return sweep_targets(gate, runtime, trigger)
     if isinstance(trigger, InstanceTrigger):
         if _cluster_name(trigger.cluster_arn) != _cluster_name(config.cluster):
             ignore(gate, runtime, "instance", f"event for another cluster {shown(trigger.cluster_arn)}")
@@ -136,7 +135,14 @@ def _targets(gate: Gate, runtime: Runtime, trigger: Trigger) -> list[Target]:
 
 
 def _guarded(decision: Decision) -> bool:
-    return any(isinstance(action, GUARDED) for action in decision.actions)
+    """Whether an action needs Auto Scaling's word first. A signal after a completion does not:
+    act.py sends it only if Auto Scaling accepted the completion."""
+    completed = False
+    for action in decision.actions:
+        completed = completed or isinstance(action, Complete)
+        if isinstance(action, GUARDED) and not (completed and isinstance(action, Signal)):
+            return True
+    return False
 
 
 def _process(gate: Gate, runtime: Runtime, target: Target, trigger: str) -> str:
@@ -193,17 +199,31 @@ def handle(gate: Gate, runtime: Runtime, event: object,
     runtime.clients.budget.remaining_ms = remaining_ms  # retries never outlast the invocation
     for trigger in parse_event(event):
         kind = type(trigger).__name__.removesuffix("Trigger").lower()
-        if isinstance(trigger, SweepTrigger) and trigger.instances:
-            _run_chain(gate, runtime, trigger, kind, decisions)
+        if isinstance(trigger, SweepTrigger):
+            _sweep(gate, runtime, trigger, kind, decisions, remaining_ms=remaining_ms)
             continue
         targets = _unless_throttled(gate, runtime, kind, partial(_targets, gate, runtime, trigger))
-        if targets is None:
-            continue
-        _run_targets(gate, runtime, targets, kind, decisions)
-        if isinstance(trigger, SweepTrigger) and gate.on_sweep is not None and (
-                remaining_ms is None or remaining_ms() >= HOUSEKEEPING_RESERVE_MS):
-            gate.on_sweep(runtime.clients, runtime.config, runtime.clock())
+        if targets is not None:
+            _run_targets(gate, runtime, targets, kind, decisions)
     return {"decisions": decisions}
+
+
+def _sweep(gate: Gate, runtime: Runtime, trigger: SweepTrigger, kind: str, decisions: dict[str, str], *,
+           remaining_ms: Callable[[], int] | None) -> None:
+    """A link of a chain, or the scheduled sweep: what it found waiting (or owed, when it could
+    not hand those to a chain: outside Lambda) is handled in place, then the housekeeping."""
+    if trigger.instances:
+        _run_chain(gate, runtime, trigger, kind, decisions)
+        return
+    found = _unless_throttled(gate, runtime, kind, partial(sweep_targets, gate, runtime))
+    if found is None:
+        return
+    targets, owed = found
+    if owed:
+        _run_chain(gate, runtime, SweepTrigger(tuple(owed), finish=True), kind, decisions)
+    _run_targets(gate, runtime, targets, kind, decisions)
+    if gate.on_sweep is not None and (remaining_ms is None or remaining_ms() >= HOUSEKEEPING_RESERVE_MS):
+        gate.on_sweep(runtime.clients, runtime.config, runtime.clock())
 
 
 def _unless_throttled(gate: Gate, runtime: Runtime, kind: str, find: Callable[[], Found]) -> Found | None:
@@ -238,9 +258,35 @@ def _run_chain(gate: Gate, runtime: Runtime, link: SweepTrigger, kind: str,
     pending, warm = list(link.instances), link.warm
     while pending:
         first, pending = pending[0], pending[1:]
-        targets: list[Target] | None = [Target(first, from_sweep=True)]
-        if first in warm:
-            targets = _unless_throttled(gate, runtime, kind, partial(checked, gate, runtime, first, kind))
-        _run_targets(gate, runtime, targets or [], kind, decisions)
-        if pending and runtime.invoke([chain_payload(pending, warm)]):
+        if link.finish:
+            _finish(gate, runtime, first, decisions)
+        else:
+            targets: list[Target] | None = [Target(first, from_sweep=True)]
+            if first in warm:
+                targets = _unless_throttled(gate, runtime, kind, partial(checked, gate, runtime, first, kind))
+            _run_targets(gate, runtime, targets or [], kind, decisions)
+        payload = {SWEEP_FINISH_KEY: pending} if link.finish else chain_payload(pending, warm)
+        if pending and runtime.invoke([payload]):
             return
+
+
+def _finish(gate: Gate, runtime: Runtime, instance_id: str, decisions: dict[str, str]) -> None:
+    """A link of a finishing chain: an instance in service still owed what its wait left undone."""
+    if gate.finish is None:
+        return
+    config, hook, kind = runtime.config, gate.hook_of(runtime.config), "finish"
+    try:
+        state = wait_states(runtime, [instance_id]).get(instance_id)
+        if state != IN_SERVICE:  # a chain is untrusted: only an instance Auto Scaling has in service
+            ignore(gate, runtime, kind, f"{instance_id} is {state or 'not in our group'}, not in service")
+            return
+        obs = gate.observe(runtime.clients, config, Target(instance_id, verified=True), runtime.clock())
+        decision = gate.finish(obs, config)
+        outcome = apply(ActionContext(runtime.clients, config, hook, instance_id), decision.actions)
+    except Exception as error:
+        decisions[instance_id] = _failed(gate, runtime, instance_id, kind, error)
+        return
+    decisions[instance_id] = decision.decision
+    log_line({"function": gate.name, "asg": config.asg_name, "hook": hook, "instance_id": instance_id,
+              "decision": decision.decision, "reason": decision.reason, "actions": outcome.done,
+              "notes": outcome.notes, "trigger": kind})

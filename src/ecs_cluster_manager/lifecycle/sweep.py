@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .events import SWEEP_SLICE_KEY, SWEEP_WARM_KEY, SweepTrigger
+from .events import SWEEP_FINISH_KEY, SWEEP_SLICE_KEY, SWEEP_WARM_KEY
 from .gate import WARM_POOL_WAIT, Gate, Runtime, ignore, sweep_target
 from .logs import log_line
 from .observe import Target
@@ -40,12 +40,13 @@ def chain_payload(instance_ids: list[str], warm: frozenset[str]) -> dict[str, An
     return payload
 
 
-def fan_out(gate: Gate, runtime: Runtime, waiting: list[tuple[str, str]], note: str = "") -> bool:
+def fan_out(gate: Gate, runtime: Runtime, waiting: list[tuple[str, str]], note: str = "",
+            chains_at_most: int = FAN_OUT) -> bool:
     """Hand the (instance, state) pairs to chains of invocations (CHAIN_LENGTH each, at most
-    FAN_OUT chains); False if that is not possible."""
+    `chains_at_most` chains); False if that is not possible."""
     instance_ids = [i for i, _ in waiting]
     warm = frozenset(i for i, state in waiting if state == WARM_POOL_WAIT)
-    count = min(FAN_OUT, -(-len(instance_ids) // CHAIN_LENGTH))
+    count = min(chains_at_most, -(-len(instance_ids) // CHAIN_LENGTH))
     chains = [instance_ids[i::count] for i in range(count)]
     if not runtime.invoke([chain_payload(part, warm) for part in chains]):
         return False
@@ -55,18 +56,27 @@ def fan_out(gate: Gate, runtime: Runtime, waiting: list[tuple[str, str]], note: 
     return True
 
 
-def sweep_targets(gate: Gate, runtime: Runtime, trigger: SweepTrigger) -> list[Target]:
-    """The scheduled sweep: this minute's share of the waiting instances, handed to chains."""
+def sweep_targets(gate: Gate, runtime: Runtime) -> tuple[list[Target], list[str]]:
+    """The scheduled sweep: this minute's share of the waiting instances, handed to chains, and
+    the instances owed a finish (gate.owed), handed to a chain of their own. Returns what is
+    left to handle in place (outside Lambda, where no chain can be started): targets, owed ids."""
     groups = runtime.clients.autoscaling.describe_auto_scaling_groups(
         AutoScalingGroupNames=[runtime.config.asg_name]).get("AutoScalingGroups", [])
     instances = groups[0].get("Instances", []) if groups else []
-    waiting = [(i["InstanceId"], str(i.get("LifecycleState"))) for i in instances
-               if i.get("LifecycleState") in gate.wait_states]
+    states = {str(i["InstanceId"]): str(i.get("LifecycleState")) for i in instances}
+    waiting = [(i, s) for i, s in states.items() if s in gate.wait_states]
+    owed = gate.owed(runtime.clients, runtime.config, states) if gate.owed is not None else []
+    states_owed = bool(owed)  # one Invoke of the sweep's budget went to them
+    if owed and runtime.invoke([{SWEEP_FINISH_KEY: owed}]):
+        log_line({"function": gate.name, "asg": runtime.config.asg_name, "hook": gate.hook_of(runtime.config),
+                  "decision": "fan-out", "reason": f"{len(owed)} instance(s) in service owed a signal "
+                  "handed to a chain of invocations", "trigger": "sweep"})
+        owed = []
     taken = share(waiting, runtime.clock(), runtime.config.heartbeat_timeout_s)
     later = len(waiting) - len(taken)
     note = f"; {later} more on the following minutes" if later else ""
-    if len(taken) > 1 and fan_out(gate, runtime, taken, note):
-        return []
+    if len(taken) > 1 and fan_out(gate, runtime, taken, note, FAN_OUT - (1 if states_owed else 0)):
+        return [], owed
     if not taken:
         ignore(gate, runtime, "sweep", f"no instance waiting on the {gate.name} hook")
-    return [sweep_target(i, s) for i, s in taken]
+    return [sweep_target(i, s) for i, s in taken], owed
