@@ -15,6 +15,7 @@ from ecs_cluster_manager.sim.lambda_.runtime import Invocation
 from ecs_cluster_manager.sim.metrics import WakeUp
 
 SLICE_KEY = "ecm-sweep-slice"
+FINISH_KEY = "ecm-sweep-finish"  # a chain of instances in service still owed a signal
 
 
 def trigger_of(payload: Any) -> str:
@@ -23,6 +24,8 @@ def trigger_of(payload: Any) -> str:
         return "other"
     if SLICE_KEY in payload:
         return "slice"
+    if FINISH_KEY in payload:
+        return "finish"
     detail_type = str(payload.get("detail-type", ""))
     return {
         "Scheduled Event": "sweep",

@@ -47,9 +47,24 @@ def test_a_ready_instance_costs_auto_scaling_one_call_when_the_stack_is_not_sign
 
 def test_a_signal_after_the_completion_needs_no_check(world: FakeWorld, config: Config) -> None:
     world.add_instance("i-1", LAUNCH_HOOK)
+    world.instances["i-1"]["tags"]["ecm:launch-wait-started"] = str(int(world.now - 30))  # a sweep saw it
     world.register("i-1")
     assert run(launch.GATE, world, config, ecs_event("i-1"))["decisions"] == {"i-1": "continue"}
     assert auto_scaling_calls(world) == {"CompleteLifecycleAction": 1}
+    assert world.signals == [("i-1", "SUCCESS")]
+    assert world.instances["i-1"]["tags"]["ecm:launch-wait-started"] == ""
+
+
+def test_the_mark_of_an_owed_signal_is_written_only_for_a_wait_auto_scaling_vouched_for(
+        world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1", LAUNCH_HOOK)  # its wait never remembered: the mark goes first
+    world.register("i-1")
+    assert run(launch.GATE, world, config, ecs_event("i-1"))["decisions"] == {"i-1": "continue"}
+    assert auto_scaling_calls(world) == {"DescribeAutoScalingInstances": 1, "CompleteLifecycleAction": 1}
+    world.add_instance("i-2")  # in service, its agent re-registered: no mark, no signal
+    world.register("i-2")
+    assert run(launch.GATE, world, config, ecs_event("i-2"))["decisions"] == {"i-2": "ignored"}
+    assert "ecm:launch-wait-started" not in world.instances["i-2"]["tags"]
     assert world.signals == [("i-1", "SUCCESS")]
 
 
@@ -59,7 +74,7 @@ def test_a_signal_is_never_sent_for_an_instance_that_is_not_waiting(world: FakeW
     world.register("i-1")
     assert run(launch.GATE, world, config, ecs_event("i-1"))["decisions"] == {"i-1": "ignored"}
     assert world.signals == [] and world.completed == []
-    assert last_line(capsys)["reason"].startswith("not waiting on the launch hook")
+    assert last_line(capsys)["reason"] == "i-1 is InService, not waiting on the launch hook"
 
 
 def test_a_signal_before_an_abandon_is_checked_first(world: FakeWorld, config: Config) -> None:

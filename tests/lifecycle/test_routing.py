@@ -331,14 +331,16 @@ def test_a_chain_handles_one_per_link_and_passes_the_rest_on(world: FakeWorld, c
     assert world.calls["ListContainerInstances"] == 21 + 1
 
 
-def test_a_link_about_a_booting_instance_costs_auto_scaling_nothing(world: FakeWorld, config: Config) -> None:
+def test_a_link_about_a_booting_instance_checks_only_to_remember_its_wait(world: FakeWorld, config: Config) -> None:
     world.add_instance("i-1", LAUNCH_HOOK)  # not registered with ECS yet
     world.add_instance("i-2", LAUNCH_HOOK)
     invoker = Invoker()
     assert run(launch.GATE, world, config, {SWEEP_SLICE_KEY: ["i-1", "i-2"]}, invoker)["decisions"] == {
         "i-1": "wait"}
     assert invoker.payloads == [{SWEEP_SLICE_KEY: ["i-2"]}]
-    assert not {c for c in world.calls if c.endswith(("AutoScalingInstances", "LifecycleAction"))}
+    assert world.calls["DescribeAutoScalingInstances"] == 1  # the launch-wait tag is written once
+    run(launch.GATE, world, config, {SWEEP_SLICE_KEY: ["i-1"]})
+    assert world.calls["DescribeAutoScalingInstances"] == 1, "a remembered wait costs Auto Scaling nothing"
 
 
 def test_a_chain_checks_an_instance_said_to_be_bound_for_a_warm_pool(world: FakeWorld, config: Config) -> None:

@@ -1,8 +1,9 @@
 """Act: carry out a decision's actions, each idempotent, in the order the decision lists them.
 
-Order matters for crash safety: the drain record is written before DRAINING is set, and the
-CloudFormation signal is sent before the lifecycle action is completed, so a crash between two
-steps leaves something the next wake-up repeats harmlessly rather than a step that is lost.
+Order matters for crash safety: the drain record is written before DRAINING is set, a FAILURE
+signal is sent before the ABANDON, and a SUCCESS signal after the CONTINUE only while the
+launch-wait tag marks it as owed (owed_signals.py), so a crash between two steps leaves something
+a later wake-up repeats harmlessly rather than a step that is lost.
 A completion or heartbeat that Auto Scaling refuses (no action of ours waiting) ends the list:
 what follows it (remembering the container instance, clearing the wait's timing tags) belongs
 to an action that is not there, and could undo another action's tags (a drain's, say).

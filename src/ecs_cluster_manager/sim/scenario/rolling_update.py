@@ -10,7 +10,7 @@ MaxSize) and waits for the new instances; then old instances are terminated a ba
 each batch replaced by as many new ones. As with CloudFormation, an old instance counts as
 replaced once it leaves service for Terminating:Wait: the next batch does not wait for its drain
 (awslabs/amazon-eks-ami#66), so drains can overlap. A new instance counts once InService (the
-launch gate signals SUCCESS just before it continues the action). Unlike `replace_all`, which
+launch gate continues the action and signals SUCCESS right after). Unlike `replace_all`, which
 waits for every old instance to be gone, this is what a stack update does.
 """
 
