@@ -64,7 +64,7 @@ class TerminateObservation:
 
 def _service_label(s: ServiceView) -> str:
     return (f"service {s.name}: running {s.running}/{s.desired}, pending {s.pending}, "
-            f"deployments {s.deployments}")
+            f"deployments {s.deployments}" + (", tasks still starting or stopping" if s.settling else ""))
 
 
 def _blocking(obs: TerminateObservation) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ cluster query language filter `ec2InstanceId == i-...` ("Cluster query language"
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 from .model import STOPPED, ContainerInstance, ServiceView, TaskView
@@ -97,7 +98,32 @@ def live_tasks_on(ecs: Any, cluster: str, instance: ContainerInstance) -> tuple[
     return live, not wanted
 
 
-def _service_view(raw: dict[str, Any]) -> ServiceView:
+# A task started or stopped this recently, with no steady-state report since, means the service
+# scheduler is still at work even when the counts already look right: ECS reports "(service ...)
+# has reached a steady state." once the service is healthy at its desired count again (Amazon
+# ECS Developer Guide, "Amazon ECS service event messages"; SERVICE_STEADY_STATE in "Amazon ECS
+# service action events"). Older churn is not held against it: the report is periodic, and a
+# missed one must not stall a drain for more than this.
+SETTLE_WINDOW_S = 60
+_STEADY, _CHURN = " has reached a steady state", (" has started ", " has stopped ")
+
+
+def _settling(events: list[dict[str, Any]], now: float | None) -> bool:
+    """Whether the newest task start or stop (events come newest first) is recent and not yet
+    followed by a steady-state report."""
+    for event in events:
+        message, created = str(event.get("message", "")), event.get("createdAt")
+        at = created.timestamp() if isinstance(created, datetime) else None
+        if now is not None and at is not None and at < now - SETTLE_WINDOW_S:
+            return False
+        if _STEADY in message:
+            return False
+        if any(word in message for word in _CHURN):
+            return True
+    return False
+
+
+def _service_view(raw: dict[str, Any], now: float | None) -> ServiceView:
     return ServiceView(
         name=raw["serviceName"],
         status=raw.get("status", ""),
@@ -105,27 +131,30 @@ def _service_view(raw: dict[str, Any]) -> ServiceView:
         desired=int(raw.get("desiredCount", 0)),
         running=int(raw.get("runningCount", 0)),
         pending=int(raw.get("pendingCount", 0)),
+        settling=_settling(raw.get("events", []), now),
     )
 
 
-def describe_services(ecs: Any, cluster: str, names: Iterable[str]) -> tuple[ServiceView, ...]:
-    """Services by name, ten per call; a service ECS no longer knows is reported as MISSING."""
+def describe_services(ecs: Any, cluster: str, names: Iterable[str],
+                      now: float | None = None) -> tuple[ServiceView, ...]:
+    """Services by name, ten per call; a service ECS no longer knows is reported as MISSING.
+    `now` bounds how far back the service's events are read (SETTLE_WINDOW_S)."""
     views: list[ServiceView] = []
     for chunk in _chunks(sorted(names), 10):
         response = ecs.describe_services(cluster=cluster, services=chunk)
-        views.extend(_service_view(raw) for raw in response.get("services", []))
+        views.extend(_service_view(raw, now) for raw in response.get("services", []))
         for failure in response.get("failures", []):
             name = str(failure.get("arn", "")).rsplit("/", 1)[-1]
             views.append(ServiceView(name, "MISSING", 0, 0, 0, 0))
     return tuple(views)
 
 
-def all_services(ecs: Any, cluster: str) -> tuple[ServiceView, ...]:
+def all_services(ecs: Any, cluster: str, now: float | None = None) -> tuple[ServiceView, ...]:
     """`cluster` scope only: every service of the cluster."""
     arns: list[str] = []
     for page in ecs.get_paginator("list_services").paginate(cluster=cluster):
         arns.extend(page.get("serviceArns", []))
-    return describe_services(ecs, cluster, [a.rsplit("/", 1)[-1] for a in arns])
+    return describe_services(ecs, cluster, [a.rsplit("/", 1)[-1] for a in arns], now)
 
 
 def unsettled_cluster_tasks(ecs: Any, cluster: str) -> tuple[str, ...]:

@@ -47,16 +47,19 @@ class ServiceView:
     desired: int
     running: int
     pending: int
+    settling: bool = False  # a task started or stopped lately, not yet reported steady (ecs_reads.py)
 
     @property
     def steady(self) -> bool:
-        """Same test as the ECS services_stable waiter, plus nothing pending.
+        """Same test as the ECS services_stable waiter, plus nothing pending and no task churn that
+        ECS has not yet reported settled.
 
         A deleted or deleting service can no longer block a drain.
         """
         if self.status != "ACTIVE":
             return True
-        return self.deployments == 1 and self.running == self.desired and self.pending == 0
+        counts = self.deployments == 1 and self.running == self.desired and self.pending == 0
+        return counts and not self.settling
 
 
 @dataclass(frozen=True)

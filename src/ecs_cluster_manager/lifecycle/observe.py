@@ -133,11 +133,11 @@ def observe_terminate(clients: Clients, config: Config, target: Target, now: flo
     unsettled: tuple[str, ...] = ()
     if record is not None and complete and not live:
         if config.stability_scope == "cluster" or record.overflow:
-            services = ecs_reads.all_services(clients.ecs, config.cluster)
+            services = ecs_reads.all_services(clients.ecs, config.cluster, now)
             if config.stability_scope == "cluster":
                 unsettled = ecs_reads.unsettled_cluster_tasks(clients.ecs, config.cluster)
         else:
-            services = ecs_reads.describe_services(clients.ecs, config.cluster, record.services)
+            services = ecs_reads.describe_services(clients.ecs, config.cluster, record.services, now)
     return TerminateObservation(
         instance_id=target.instance_id, now=now, ec2_exists=True, container_instance=instance,
         record=record, live_tasks=live, tasks_complete=complete, services=services,
