@@ -79,7 +79,7 @@ def nothing_owed(stubs: Stubs) -> None:
     """The launch sweep's look for instances in service still owed a signal (owed_signals.py)."""
     stubs.add("ec2", "describe_instances", {"Reservations": []}, {"MaxResults": 50, "Filters": [
         {"Name": "tag:aws:autoscaling:groupName", "Values": [ASG]},
-        {"Name": "tag:ecm:launch-wait-started", "Values": ["?*"]},
+        {"Name": "tag:ecm:signal-owed", "Values": ["?*"]},
         {"Name": "instance-state-name", "Values": ["running"]}]})
 
 
@@ -124,16 +124,13 @@ def test_launch_continue_calls(stubs: Stubs) -> None:
     instance(stubs)
     listed(stubs)
     container_instance(stubs, "ACTIVE", include=True)
-    # The start of the wait first (the mark of a signal owed until the last call), then the
-    # completion, the signal, and the container instance remembered with the mark cleared.
-    stubs.add("ec2", "create_tags", {}, {"Resources": ["i-1"], "Tags": [
-        {"Key": "ecm:launch-wait-started", "Value": str(int(T0))}]})
+    # The completion first, then the signal, then the container instance remembered.
     complete(stubs, LAUNCH_HOOK, "CONTINUE")
     stubs.add("cloudformation", "signal_resource", {},
               {"StackName": "ecs-dev", "LogicalResourceId": "EcsAutoScalingGroup", "UniqueId": "i-1",
                "Status": "SUCCESS"})
     stubs.add("ec2", "create_tags", {}, {"Resources": ["i-1"], "Tags": [
-        {"Key": "ecm:container-instance", "Value": CI}, {"Key": "ecm:launch-wait-started", "Value": ""}]})
+        {"Key": "ecm:container-instance", "Value": CI}]})
     assert stubs.run(launch.GATE, make_config(), lifecycle_event("i-1", LAUNCH_HOOK)) == {
         "decisions": {"i-1": "continue"}}
 

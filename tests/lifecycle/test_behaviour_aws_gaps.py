@@ -176,24 +176,24 @@ def test_throttled_success_signal_is_never_swallowed(world: FakeWorld, config: C
     world.add_instance("i-1", LAUNCH_HOOK)
     world.register("i-1")
     world.throttle["SignalResource"] = 1
-    # Completed, then the signal still throttled after its retries: the launch-wait tag stays as
-    # the mark of a signal owed, and the next sweep finds the instance in service and signals.
+    # Completed, then the signal still throttled after its retries: the instance is tagged as owed
+    # a signal, and the next sweep finds it in service and signals.
     result = run(launch.GATE, world, config, lifecycle_event("i-1", LAUNCH_HOOK))
     assert result["decisions"] == {"i-1": "deferred"}
     assert world.completed == [("i-1", LAUNCH_HOOK, "CONTINUE")] and world.signals == []
-    assert world.instances["i-1"]["tags"]["ecm:launch-wait-started"] != ""
+    assert world.instances["i-1"]["tags"]["ecm:signal-owed"] == str(int(world.now))
     assert run(launch.GATE, world, config, SWEEP)["decisions"] == {"i-1": "signalled"}
     assert world.signals == [("i-1", "SUCCESS")]
-    assert world.instances["i-1"]["tags"]["ecm:launch-wait-started"] == ""
+    assert world.instances["i-1"]["tags"]["ecm:signal-owed"] == ""
     run(launch.GATE, world, config, SWEEP)
     assert world.signals == [("i-1", "SUCCESS")], "owed once, signalled once"
 
 
-def test_an_instance_put_in_service_unready_is_owed_no_signal(world: FakeWorld, config: Config) -> None:
-    world.add_instance("i-1")  # in service by a timeout's CONTINUE, say, never joined ECS
-    world.instances["i-1"]["tags"]["ecm:launch-wait-started"] = str(int(world.now - 600))
+def test_an_owed_instance_no_longer_ready_is_not_signalled(world: FakeWorld, config: Config) -> None:
+    world.add_instance("i-1")  # owed a signal, but its agent has left the cluster since
+    world.instances["i-1"]["tags"]["ecm:signal-owed"] = str(int(world.now - 600))
     assert run(launch.GATE, world, config, SWEEP)["decisions"] == {"i-1": "forgotten"}
-    assert world.signals == [] and world.instances["i-1"]["tags"]["ecm:launch-wait-started"] == ""
+    assert world.signals == [] and world.instances["i-1"]["tags"]["ecm:signal-owed"] == ""
 
 
 def test_a_forged_finishing_chain_signals_nothing_that_is_not_in_service(world: FakeWorld, config: Config) -> None:

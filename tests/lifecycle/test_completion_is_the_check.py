@@ -55,17 +55,18 @@ def test_a_signal_after_the_completion_needs_no_check(world: FakeWorld, config: 
     assert world.instances["i-1"]["tags"]["ecm:launch-wait-started"] == ""
 
 
-def test_the_mark_of_an_owed_signal_is_written_only_for_a_wait_auto_scaling_vouched_for(
+def test_an_owed_signal_is_marked_only_after_a_completion_auto_scaling_accepted(
         world: FakeWorld, config: Config) -> None:
-    world.add_instance("i-1", LAUNCH_HOOK)  # its wait never remembered: the mark goes first
+    world.add_instance("i-1", LAUNCH_HOOK)
     world.register("i-1")
-    assert run(launch.GATE, world, config, ecs_event("i-1"))["decisions"] == {"i-1": "continue"}
-    assert auto_scaling_calls(world) == {"DescribeAutoScalingInstances": 1, "CompleteLifecycleAction": 1}
-    world.add_instance("i-2")  # in service, its agent re-registered: no mark, no signal
+    world.throttle["SignalResource"] = 1
+    assert run(launch.GATE, world, config, ecs_event("i-1"))["decisions"] == {"i-1": "deferred"}
+    assert world.instances["i-1"]["tags"]["ecm:signal-owed"]
+    world.add_instance("i-2")  # in service, its agent re-registered: refused, no mark, no signal
     world.register("i-2")
+    world.throttle["SignalResource"] = 1
     assert run(launch.GATE, world, config, ecs_event("i-2"))["decisions"] == {"i-2": "ignored"}
-    assert "ecm:launch-wait-started" not in world.instances["i-2"]["tags"]
-    assert world.signals == [("i-1", "SUCCESS")]
+    assert "ecm:signal-owed" not in world.instances["i-2"]["tags"] and world.signals == []
 
 
 def test_a_signal_is_never_sent_for_an_instance_that_is_not_waiting(world: FakeWorld, config: Config,
@@ -74,7 +75,7 @@ def test_a_signal_is_never_sent_for_an_instance_that_is_not_waiting(world: FakeW
     world.register("i-1")
     assert run(launch.GATE, world, config, ecs_event("i-1"))["decisions"] == {"i-1": "ignored"}
     assert world.signals == [] and world.completed == []
-    assert last_line(capsys)["reason"] == "i-1 is InService, not waiting on the launch hook"
+    assert last_line(capsys)["reason"].startswith("not waiting on the launch hook")
 
 
 def test_a_signal_before_an_abandon_is_checked_first(world: FakeWorld, config: Config) -> None:

@@ -331,16 +331,15 @@ def test_a_chain_handles_one_per_link_and_passes_the_rest_on(world: FakeWorld, c
     assert world.calls["ListContainerInstances"] == 21 + 1
 
 
-def test_a_link_about_a_booting_instance_checks_only_to_remember_its_wait(world: FakeWorld, config: Config) -> None:
+def test_a_link_about_a_booting_instance_costs_auto_scaling_nothing(world: FakeWorld, config: Config) -> None:
     world.add_instance("i-1", LAUNCH_HOOK)  # not registered with ECS yet
     world.add_instance("i-2", LAUNCH_HOOK)
     invoker = Invoker()
     assert run(launch.GATE, world, config, {SWEEP_SLICE_KEY: ["i-1", "i-2"]}, invoker)["decisions"] == {
         "i-1": "wait"}
     assert invoker.payloads == [{SWEEP_SLICE_KEY: ["i-2"]}]
-    assert world.calls["DescribeAutoScalingInstances"] == 1  # the launch-wait tag is written once
-    run(launch.GATE, world, config, {SWEEP_SLICE_KEY: ["i-1"]})
-    assert world.calls["DescribeAutoScalingInstances"] == 1, "a remembered wait costs Auto Scaling nothing"
+    assert world.instances["i-1"]["tags"]["ecm:launch-wait-started"]  # the wait is remembered
+    assert not {c for c in world.calls if c.endswith(("AutoScalingInstances", "LifecycleAction"))}
 
 
 def test_a_chain_checks_an_instance_said_to_be_bound_for_a_warm_pool(world: FakeWorld, config: Config) -> None:
@@ -419,9 +418,9 @@ def test_a_short_heartbeat_timeout_widens_the_share(world: FakeWorld) -> None:
 def test_the_launch_sweep_hands_instances_owed_a_signal_to_a_chain_of_their_own(world: FakeWorld) -> None:
     config = make_config(heartbeat_timeout_s=120)  # every waiting instance this minute: all chains
     world.add_instance("i-owed")  # in service, its signal still owed
-    world.instances["i-owed"]["tags"]["ecm:launch-wait-started"] = str(int(world.now - 60))
+    world.instances["i-owed"]["tags"]["ecm:signal-owed"] = str(int(world.now - 60))
     world.add_instance("i-done")  # in service, its tag cleared: owed nothing
-    world.instances["i-done"]["tags"]["ecm:launch-wait-started"] = ""
+    world.instances["i-done"]["tags"]["ecm:signal-owed"] = ""
     for n in range(CHAIN_LENGTH * FAN_OUT):
         world.add_instance(f"i-{n:03d}", LAUNCH_HOOK)
     invoker = Invoker()

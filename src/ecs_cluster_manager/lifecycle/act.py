@@ -21,6 +21,7 @@ from .drain_record import (
     CONTAINER_INSTANCE_TAG,
     HEARTBEAT_TAG,
     LAUNCH_WAIT_TAG,
+    SIGNAL_OWED_TAG,
     compact_tags,
     epoch_value,
     record_to_tags,
@@ -116,6 +117,17 @@ def _signal(ctx: ActionContext, action: Signal, outcome: Outcome) -> None:
             raise
 
 
+def _signal_or_owe(ctx: ActionContext, action: Signal, outcome: Outcome) -> None:
+    """A signal that follows an accepted completion and fails is owed: the instance is tagged so
+    that the launch sweep sends it (owed_signals.py), then the error goes on as usual."""
+    try:
+        _signal(ctx, action, outcome)
+    except Exception:
+        if any(done.startswith("completed") for done in outcome.done):
+            _tag(ctx, [{"Key": SIGNAL_OWED_TAG, "Value": epoch_value(action.at)}], "signal owed", outcome)
+        raise
+
+
 def _remember(ctx: ActionContext, action: RememberContainerInstance, outcome: Outcome) -> None:
     # Saves the drain gate a ListContainerInstances call later, and in the same call clears the
     # timing tags of the wait that ends here, so a later action never counts from them.
@@ -180,7 +192,7 @@ def apply(ctx: ActionContext, actions: tuple[Action, ...]) -> Outcome:
         elif isinstance(action, Heartbeat):
             _heartbeat(ctx, action, outcome)
         elif isinstance(action, Signal):
-            _signal(ctx, action, outcome)
+            _signal_or_owe(ctx, action, outcome)
         elif isinstance(action, RememberContainerInstance):
             _remember(ctx, action, outcome)
         elif isinstance(action, RememberLaunchWait):

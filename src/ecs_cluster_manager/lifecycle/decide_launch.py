@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from .checks import Check, run_checks
 from .config import Config
-from .drain_record import LAUNCH_WAIT_TAG
 from .model import (
     Action,
     Complete,
@@ -99,16 +98,12 @@ def _not_ready(ci: ContainerInstance | None) -> list[str]:
 
 
 def _ready(obs: LaunchObservation, ci: ContainerInstance, config: Config) -> tuple[Action, ...]:
-    """Complete, then signal (owed_signals.py says why that order), then remember the container
-    instance and clear the wait's tags, which only a completion Auto Scaling accepted reaches
-    (act.py stops after a refused one): nothing is written for an action that is not ours. The
-    launch-wait tag marks a signal as owed until that last call, so it is written first if the
-    wait was never remembered."""
-    if not config.signals_stack:
-        return (Complete("CONTINUE"), RememberContainerInstance(ci.arn, obs.stale_tags))
-    first = () if obs.wait_remembered else (RememberLaunchWait(obs.started_at),)
-    clear = tuple(dict.fromkeys((*obs.stale_tags, LAUNCH_WAIT_TAG)))
-    return (*first, Complete("CONTINUE"), Signal("SUCCESS"), RememberContainerInstance(ci.arn, clear))
+    """Complete, then signal (owed_signals.py says why that order; a signal that fails is tagged
+    as owed), then remember the container instance and clear the wait's tags. Only a completion
+    Auto Scaling accepted reaches the last two (act.py stops after a refused one): nothing is
+    signalled or written for an action that is not ours."""
+    signal = (Signal("SUCCESS", obs.now),) if config.signals_stack else ()
+    return (Complete("CONTINUE"), *signal, RememberContainerInstance(ci.arn, obs.stale_tags))
 
 
 def decide_launch(obs: LaunchObservation, config: Config, checks: list[Check] | None = None) -> Decision:

@@ -25,6 +25,9 @@ DRAIN_STARTED_TAG = "ecm:drain-started"
 SERVICES_TAG = "ecm:drain-services"
 HEARTBEAT_TAG = "ecm:heartbeat"
 LAUNCH_WAIT_TAG = "ecm:launch-wait-started"
+# Set (to the time) on an instance whose launch we completed but whose SUCCESS signal failed:
+# the launch sweep finds it and signals (owed_signals.py).
+SIGNAL_OWED_TAG = "ecm:signal-owed"
 OVERFLOW = "*"
 VALUE_LIMIT = 256
 MAX_CHUNKS = 20

@@ -96,6 +96,7 @@ class RememberLaunchWait:
 @dataclass(frozen=True)
 class Signal:
     status: str  # SUCCESS | FAILURE
+    at: float = 0.0  # when decided: the value of the "signal owed" tag if it fails after a completion
 
 
 @dataclass(frozen=True)

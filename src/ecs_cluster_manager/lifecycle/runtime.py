@@ -7,8 +7,8 @@ Safety rules this module owns:
   checked against Auto Scaling before anything is looked at (one Describe call). An ECS event or
   a sweep chain's link is looked at first, and checked only if its decision holds an action Auto
   Scaling would not refuse by itself for an action that is not waiting (GUARDED: recording and
-  starting a drain, stopping tasks, signalling the stack before a completion, writing the
-  launch-wait tag, which marks an owed signal); a completion or a heartbeat is its own
+  starting a drain, stopping tasks, signalling the stack before a completion); a completion or
+  a heartbeat is its own
   check, since Auto Scaling refuses it for an instance not waiting on that hook, at the moment of
   the call. So a late, duplicate or forged event never completes, signals or drains for an
   action that is not waiting, and a look that leads only to a completion costs Auto Scaling one
@@ -62,7 +62,7 @@ from .events import (
 )
 from .gate import IN_SERVICE, WARM_POOL, WARM_POOL_WAIT, Gate, Runtime, checked, ignore, wait_states
 from .logs import log_line
-from .model import Complete, Decision, RecordDrainStart, RememberLaunchWait, SetDraining, Signal, StopTasks
+from .model import Complete, Decision, RecordDrainStart, SetDraining, Signal, StopTasks
 from .observe import Target
 from .sweep import chain_payload, sweep_targets
 
@@ -70,11 +70,11 @@ from .sweep import chain_payload, sweep_targets
 CLOCK_SKEW_S = 300
 Found = TypeVar("Found")
 # Actions Auto Scaling would not refuse for an instance that is not waiting on our hook: an
-# unverified target is checked before any of them (see the module's docstring). The launch-wait
-# tag is among them: on an instance in service it marks a signal as owed (owed_signals.py), so it
-# is written only for a wait Auto Scaling vouched for (once per launch: a remembered wait is not
-# written again). Other tag writes follow a completion or heartbeat Auto Scaling accepted.
-GUARDED = (RecordDrainStart, RememberLaunchWait, SetDraining, Signal, StopTasks)
+# unverified target is checked before any of them (see the module's docstring). Tag writes are
+# not among them: they touch only `ecm:` keys of our group's instances (IAM allows no other), the
+# launch-wait start is timing only, and the rest follow a completion or heartbeat Auto Scaling
+# accepted.
+GUARDED = (RecordDrainStart, SetDraining, Signal, StopTasks)
 
 
 def _cluster_name(value: str) -> str:
