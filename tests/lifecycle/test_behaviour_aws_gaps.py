@@ -196,11 +196,16 @@ def test_an_owed_instance_no_longer_ready_is_not_signalled(world: FakeWorld, con
     assert world.signals == [] and world.instances["i-1"]["tags"]["ecm:signal-owed"] == ""
 
 
-def test_a_forged_finishing_chain_signals_nothing_that_is_not_in_service(world: FakeWorld, config: Config) -> None:
+def test_a_forged_finishing_chain_signals_nothing_not_tagged_as_owed(world: FakeWorld, config: Config) -> None:
     world.add_instance("i-1", LAUNCH_HOOK)  # still waiting: its own wake-ups decide it
     world.register("i-1")
-    assert run(launch.GATE, world, config, {"ecm-sweep-finish": ["i-1"]})["decisions"] == {}
+    world.add_instance("i-2", group="someone-elses-asg")  # tagged, but not ours
+    world.instances["i-2"]["tags"]["ecm:signal-owed"] = str(int(world.now))
+    world.register("i-2")
+    decided = run(launch.GATE, world, config, {"ecm-sweep-finish": ["i-1", "i-2"]})["decisions"]
+    assert decided == {"i-1": "ignored", "i-2": "ignored"}
     assert world.signals == [] and world.completed == []
+    assert world.calls["DescribeAutoScalingInstances"] == 0  # the tag is the evidence: no Auto Scaling call
 
 
 @pytest.mark.parametrize("message", ["No active Lifecycle Action found with instance ID i-1",

@@ -52,6 +52,7 @@ class LaunchObservation:
     live_tasks: tuple[TaskView, ...] = ()  # observed only when abandoning a joined instance
     tasks_complete: bool = False
     group: str | None = None  # the instance's aws:autoscaling:groupName tag, when EC2 read it
+    signal_owed: bool = False  # tagged as owed a SUCCESS signal (owed_signals.py)
 
     @property
     def waited_s(self) -> float:

@@ -22,6 +22,7 @@ from .drain_record import (
     DRAIN_STARTED_TAG,
     HEARTBEAT_TAG,
     LAUNCH_WAIT_TAG,
+    SIGNAL_OWED_TAG,
     epoch_tag,
     record_from_tags,
 )
@@ -97,6 +98,7 @@ def observe_launch(clients: Clients, config: Config, target: Target, now: float)
         live_tasks=live,
         tasks_complete=complete,
         group=ec2.group,
+        signal_owed=epoch_tag(ec2.tags, SIGNAL_OWED_TAG) is not None,
     )
 
 

@@ -7,10 +7,12 @@ per second, see the simulator's ratelimits.py) no longer holds the completions b
 that fails after the completion (still throttled after its retries, or any other error) tags
 the instance `ecm:signal-owed` (act.py) before the wake-up ends. The launch sweep finds such
 instances in service with one DescribeInstances (tag filters, "List and filter your resources"
-in the Amazon EC2 User Guide) and hands them to a chain whose links check with Auto Scaling that
-the instance is in service, look at it again, signal SUCCESS if it is still ready as the gate
-means it, and clear the tag. CloudFormation keeps one signal per UniqueId, so a repeated one
-counts once. What this does not cover: a function that dies between the completion and the
+in the Amazon EC2 User Guide) and hands them to a chain. A link's ids are untrusted, but the tag
+is not: only our functions write `ecm:` tags (IAM), and this one only after Auto Scaling
+accepted the completion. So a link looks at the instance (no Auto Scaling call, which the
+completions need), and if it is of our group and still tagged, signals SUCCESS if it is still
+ready as the gate means it, and clears the tag. CloudFormation keeps one signal per UniqueId,
+so a repeated one counts once. What this does not cover: a function that dies between the completion and the
 signal (a crash within one call's time); the update then waits for the signal until its
 PauseTime and rolls back, which `ecm watch` shows.
 """
@@ -43,6 +45,8 @@ def owed(clients: Clients, config: Config, states: dict[str, str]) -> list[str]:
 
 def finish(obs: LaunchObservation, config: Config) -> Decision:
     """What an instance in service that still carries the launch-wait tag is owed."""
+    if not obs.signal_owed or obs.group != config.asg_name:  # the ids of a chain are untrusted
+        return Decision("ignored", "not an instance of the group tagged as owed a signal")
     ci = obs.container_instance
     clear = (*obs.stale_tags, SIGNAL_OWED_TAG)
     if ci is not None and decide_launch(obs, config).decision == "continue":

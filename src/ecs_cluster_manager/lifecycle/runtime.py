@@ -60,7 +60,7 @@ from .events import (
     parse_event,
     shown,
 )
-from .gate import IN_SERVICE, WARM_POOL, WARM_POOL_WAIT, Gate, Runtime, checked, ignore, wait_states
+from .gate import WARM_POOL, WARM_POOL_WAIT, Gate, Runtime, checked, ignore, wait_states
 from .logs import log_line
 from .model import Complete, Decision, RecordDrainStart, SetDraining, Signal, StopTasks
 from .observe import Target
@@ -279,10 +279,6 @@ def _finish(gate: Gate, runtime: Runtime, instance_id: str, decisions: dict[str,
         return
     config, hook, kind = runtime.config, gate.hook_of(runtime.config), "finish"
     try:
-        state = wait_states(runtime, [instance_id]).get(instance_id)
-        if state != IN_SERVICE:  # a chain is untrusted: only an instance Auto Scaling has in service
-            ignore(gate, runtime, kind, f"{instance_id} is {state or 'not in our group'}, not in service")
-            return
         obs = gate.observe(runtime.clients, config, Target(instance_id, verified=True), runtime.clock())
         decision = gate.finish(obs, config)
         outcome = apply(ActionContext(runtime.clients, config, hook, instance_id), decision.actions)
