@@ -65,6 +65,7 @@ class FakeWorld:
     throttle: dict[str, int] = field(default_factory=dict)  # operation -> failures left
     broken: dict[str, int] = field(default_factory=dict)  # operation -> server errors left
     warm_pool: set[str] = field(default_factory=set)  # waiting to enter or return to a warm pool
+    report_resources: bool = False  # DescribeContainerInstances reports registered/remaining CPU and memory
 
     def lifecycle_state(self, instance_id: str) -> str:
         hook = self.waiting.get(instance_id)
@@ -259,6 +260,12 @@ class FakeEcs(_Fake):
                 "pendingTasksCount": len([t for t in live if t.last != "RUNNING"]),
                 "attributes": [{"name": a} for a in ci["attributes"]],
             }
+            if self.world.report_resources:  # each task not yet STOPPED holds 256 CPU and 512 MiB
+                held = len([t for t in self.world.tasks.values() if t.instance == arn and t.last != "STOPPED"])
+                raw["registeredResources"] = [{"name": "CPU", "integerValue": 2048},
+                                              {"name": "MEMORY", "integerValue": 8000}]
+                raw["remainingResources"] = [{"name": "CPU", "integerValue": 2048 - 256 * held},
+                                             {"name": "MEMORY", "integerValue": 8000 - 512 * held}]
             if include and ci["health"]:
                 raw["healthStatus"] = {"overallStatus": ci["health"]}
             found.append(raw)

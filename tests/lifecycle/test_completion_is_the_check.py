@@ -126,3 +126,26 @@ def test_an_instance_drained_by_someone_else_is_not_recorded_unless_it_waits(
         "i-1": "ignored"}
     assert world.calls["DescribeAutoScalingInstances"] == 1
     assert world.calls["CreateTags"] == 0 and world.completed == []
+
+
+def _drained(world: FakeWorld, task_last: str) -> None:
+    world.report_resources = True
+    world.add_instance("i-1", TERMINATE_HOOK)
+    world.services["web"] = Service("web")
+    arn = world.register("i-1", status="DRAINING")
+    world.add_task("i-1", "service:web", "t-1", last=task_last)
+    record = DrainRecord(world.now - 60, frozenset({"web"}), arn)
+    world.instances["i-1"]["tags"].update({tag["Key"]: tag["Value"] for tag in record_to_tags(record)})
+
+
+def test_an_instance_whose_resources_are_all_free_needs_no_task_listing(world: FakeWorld, config: Config) -> None:
+    _drained(world, "STOPPED")
+    assert run(terminate.GATE, world, config, ecs_event("i-1", status="DRAINING"))["decisions"] == {
+        "i-1": "continue"}
+    assert world.calls["ListTasks"] == world.calls["DescribeTasks"] == 0
+
+
+def test_a_task_still_stopping_holds_its_resources_so_the_tasks_are_listed(world: FakeWorld, config: Config) -> None:
+    _drained(world, "STOPPING")  # counts at 0 (told to stop), its CPU and memory not yet released
+    assert run(terminate.GATE, world, config, ecs_event("i-1", status="DRAINING"))["decisions"] == {"i-1": "wait"}
+    assert world.calls["ListTasks"] == 1 and world.completed == []

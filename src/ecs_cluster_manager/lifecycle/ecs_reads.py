@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
+from .events import resources_free
 from .model import STOPPED, ContainerInstance, ServiceView, TaskView
 
 
@@ -30,6 +31,7 @@ def _container_instance(raw: dict[str, Any]) -> ContainerInstance:
         pending_tasks=int(raw.get("pendingTasksCount", 0)),
         health=str(health) if health else None,
         attributes=frozenset(a["name"] for a in raw.get("attributes", [])),
+        resources_free=resources_free(raw),
     )
 
 
@@ -89,9 +91,13 @@ def live_tasks_on(ecs: Any, cluster: str, instance: ContainerInstance) -> tuple[
 
     While tasks still want to run (running or pending counts above zero) only those are listed:
     the instance is not drained anyway. Once the counts reach zero, the tasks already stopping are
-    listed (desiredStatus STOPPED), and only that view may let the gate continue.
+    listed (desiredStatus STOPPED), and only that view may let the gate continue; unless the
+    instance's remaining CPU and memory are back to what it registered, which ECS reports only
+    once every task on it has stopped: then no call is needed.
     """
     wanted = instance.running_tasks + instance.pending_tasks > 0
+    if not wanted and instance.resources_free:
+        return (), True  # a task holds its CPU and memory until it has stopped: none is left
     desired = "RUNNING" if wanted else STOPPED
     arns = _list_task_arns(ecs, cluster, desired, instance.arn)
     live = tuple(t for t in describe_tasks(ecs, cluster, arns) if t.last_status != STOPPED) if arns else ()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -210,7 +210,7 @@ def _from_container_instance(detail_type: str, detail: dict[str, Any]) -> Trigge
         tasks=_task_total(detail),
         registered_at=parse_time(detail.get("registeredAt")),
         container_instance_arn=arn,
-        resources_free=_resources_free(detail),
+        resources_free=resources_free(detail),
     )
 
 
@@ -232,7 +232,7 @@ def _cpu_and_memory(resources: object) -> tuple[int, int] | None:
     return (found["CPU"], found["MEMORY"]) if len(found) == 2 else None
 
 
-def _resources_free(detail: dict[str, Any]) -> bool | None:
+def resources_free(detail: Mapping[str, Any]) -> bool | None:
     """Whether no task holds CPU or memory on the instance any more; None when unreadable.
 
     ECS releases a task's resources only when it has stopped (Amazon ECS Developer Guide, "Amazon

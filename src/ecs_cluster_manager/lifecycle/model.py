@@ -20,6 +20,7 @@ class ContainerInstance:
     pending_tasks: int = 0
     health: str | None = None  # healthStatus.overallStatus, when ECS reports it
     attributes: frozenset[str] = frozenset()
+    resources_free: bool | None = None  # no task holds CPU or memory (events.resources_free)
 
 
 @dataclass(frozen=True)
