@@ -15,6 +15,10 @@ Safety rules this module owns:
   call, not two: under its shared request rate (assumed 5 per second, see the simulator's
   ratelimits.py), that is twice the completions per second when a batch becomes ready at once.
   An instance tagged as another group's (`aws:autoscaling:groupName`) is never acted on.
+  This rests on Auto Scaling completing only an action of the named hook, group and instance
+  (CompleteLifecycleAction and RecordLifecycleActionHeartbeat take all three); the wording of
+  its refusal is observed behaviour, not documented text (aws.is_no_active_action), and a
+  refusal in any other words fails the wake-up rather than being taken for success.
 - An event's `time` is a hint, not the start of the wait: a time older than the hook's
   heartbeat timeout cannot start a wait that Auto Scaling still holds without our heartbeat
   (and ours are counted elsewhere), so it is dropped and a replayed event cannot time a gate out.
