@@ -15,12 +15,16 @@ from typing import Any
 from ecs_cluster_manager.sim.scenario import report, runner, spec
 
 
-def scenario(instances: int) -> spec.Scenario:
+def scenario(instances: int, duration: str = "48h", replace: bool = True) -> spec.Scenario:
+    """`duration` cuts the run short (what it did by then is a lower bound of the whole run's
+    cost); without `replace` only the stack's creation is played, the same as the full run's
+    first part."""
     batch = max(1, instances // 10)
+    name = f"replace {instances} instances, {batch} at a time" if replace else f"create {instances} instances"
     return spec.parse({
-        "name": f"replace {instances} instances, {batch} at a time",
+        "name": name,
         "seed": instances,
-        "duration": "48h",
+        "duration": duration,
         "cluster": {
             "instances": instances, "max_size": instances + batch, "instance_type": "m5.xlarge",
             "services": [
@@ -30,7 +34,7 @@ def scenario(instances: int) -> spec.Scenario:
                  "minimum_healthy_percent": 100},
             ],
         },
-        "timeline": [{"at": 60, "replace_all": {"batch": batch}}],
+        "timeline": [{"at": 60, "replace_all": {"batch": batch}}] if replace else [],
     })
 
 

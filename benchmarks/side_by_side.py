@@ -103,7 +103,7 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)]
 
 
-def measure(design: str, instances: int) -> dict[str, Any]:
+def measure(design: str, instances: int, duration: str = "48h", replace: bool = True) -> dict[str, Any]:
     lags = Lags()
     sources = Breakdown()
 
@@ -114,7 +114,8 @@ def measure(design: str, instances: int) -> dict[str, Any]:
             subscribe_like_the_sample(stack)
 
     started = time.perf_counter()
-    state = runner.run(scenario(instances), BASELINE if design == "polling" else None, prepare)
+    state = runner.run(scenario(instances, duration, replace), BASELINE if design == "polling" else None,
+                       prepare)
     wall = time.perf_counter() - started
     result = report.build(state)
     account = state.stack.account
@@ -165,7 +166,7 @@ COLUMNS = [("design", "{}"), ("instances", "{}"), ("calls", "{}"), ("calls_p50",
            ("launch_p50", "{:.1f}"), ("launch_p99", "{:.1f}"), ("create_p50", "{:.1f}"),
            ("create_p99", "{:.1f}"), ("drain_p50", "{:.1f}"),
            ("drain_p99", "{:.1f}"), ("floor_launch_p50", "{:.1f}"), ("floor_launch_p99", "{:.1f}"),
-           ("floor_drain_p50", "{:.1f}"), ("rollout_s", "{:.0f}"), ("tasks_killed", "{}"),
+           ("floor_drain_p50", "{:.1f}"), ("rollout_s", "{:.0f}"), ("finished", "{}"), ("tasks_killed", "{}"),
            ("wall_s", "{:.1f}")]
 
 
@@ -210,6 +211,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[3, 20, 100, 1000])
     parser.add_argument("--only", choices=["ours", "polling"])
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument("--duration", default="48h",
+                        help="stop each run after this much simulated time (default 48h): a shorter "
+                             "run's calls are a lower bound of the whole run's")
+    parser.add_argument("--create-only", action="store_true",
+                        help="play only the stack's creation (the first part of every run)")
     parser.add_argument("--breakdown", action="store_true",
                         help="also print calls, throttled calls and failures by function and trigger")
     args = parser.parse_args(argv)
@@ -217,7 +223,7 @@ def main(argv: list[str]) -> int:
     rows = []
     for size in args.sizes:
         for design in designs:
-            rows.append(measure(design, size))
+            rows.append(measure(design, size, args.duration, not args.create_only))
             print(json.dumps({k: v for k, v in rows[-1].items() if k != "breakdown"}),
                   file=sys.stderr, flush=True)
     print(table(rows))
