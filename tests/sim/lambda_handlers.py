@@ -21,6 +21,13 @@ def record(event: Any, context: Any) -> dict[str, Any]:
     return {"ok": True}
 
 
+def environment_around_a_sleep(event: Any, context: Any) -> None:
+    """What the environment is before and after the function hands the baton back."""
+    before = dict(os.environ)
+    time.sleep(float(event["seconds"]))
+    SEEN.append({"before": before, "after": dict(os.environ)})
+
+
 def fail(event: Any, context: Any) -> None:
     SEEN.append({"event": event, "time": time.time()})
     raise RuntimeError("boom")

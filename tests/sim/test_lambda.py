@@ -39,6 +39,26 @@ def test_async_invocation_sees_virtual_time_its_environment_and_context(
     assert wake.error is None
 
 
+def test_a_function_sees_only_its_environment_across_sleeps_and_the_world_keeps_its_own(
+        account: SimAccount, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ECM_OUTSIDE_ONLY", "outside")
+    monkeypatch.setenv("GREETING", "outside value")
+    account.lambda_.register("env", f"{H}.environment_around_a_sleep", timeout_s=60,
+                             environment={"GREETING": "hello"})
+    real_env = dict(os.environ)
+    during: list[dict[str, str]] = []
+    account.clock.call_later(5, lambda: during.append(dict(os.environ)))
+    account.lambda_.invoke_async("env", {"seconds": 10})
+    account.clock.run_for(30)
+    (seen,) = lambda_handlers.SEEN
+    assert seen["before"] == seen["after"]
+    assert seen["before"]["GREETING"] == "hello"
+    assert seen["before"]["AWS_LAMBDA_FUNCTION_NAME"] == "env"
+    assert "ECM_OUTSIDE_ONLY" not in seen["before"]
+    assert during == [real_env]  # while the function sleeps, the world has its own back
+    assert dict(os.environ) == real_env
+
+
 def test_errors_are_retried_twice_one_then_two_minutes_later(account: SimAccount) -> None:
     account.lambda_.register("bad", f"{H}.fail")
     account.lambda_.invoke_async("bad", {"n": 1})

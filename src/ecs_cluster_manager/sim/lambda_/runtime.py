@@ -199,8 +199,7 @@ class Invocation:
         """Take the baton: install virtual time, the environment and the session."""
         self._saved.append((dict(os.environ), boto3.DEFAULT_SESSION, sys.stdout, sys.stderr))
         sys.stdout = sys.stderr = self.log
-        os.environ.clear()
-        os.environ.update(self._environment())
+        _replace_environ(self._environment())
         boto3.DEFAULT_SESSION = self.session
         vtime.enter(self)
         self.stack.append(self)
@@ -210,9 +209,21 @@ class Invocation:
         sys.stdout, sys.stderr = out, err
         vtime.leave(self)
         self.stack.remove(self)
-        os.environ.clear()
-        os.environ.update(environ)
+        _replace_environ(environ)
         boto3.DEFAULT_SESSION = session
+
+
+def _replace_environ(wanted: dict[str, str]) -> None:
+    """Make os.environ equal `wanted`, touching only what differs.
+
+    os.environ.clear() pops one key at a time and lists every key for each pop, and a baton
+    passes twice per simulated API call, so the plain way cost a tenth of a benchmark's CPU.
+    """
+    for name in [name for name in os.environ if name not in wanted]:
+        del os.environ[name]
+    for name, value in wanted.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
 
 
 def run_to_completion(invocation: Invocation, clock: VirtualClock) -> None:
