@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from ecs_cluster_manager.lifecycle import entry, gate, launch, terminate
+from ecs_cluster_manager.lifecycle import entry, launch, terminate
 from ecs_cluster_manager.lifecycle.config import ConfigError
 
 ENV = {"ECM_CLUSTER": "c", "ECM_ASG_NAME": "g", "ECM_LAUNCH_HOOK_NAME": "l", "ECM_TERMINATE_HOOK_NAME": "t"}
@@ -63,13 +63,3 @@ def test_capped_timeout_is_logged_once_at_cold_start(monkeypatch: pytest.MonkeyP
     assert out.count('"decision": "config-warning"') == 1
     assert "ECM_LAUNCH_TIMEOUT_S=99999 would reach the lifecycle action's global limit 12000s" in out
 
-
-def test_the_fan_out_client_is_made_once_per_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gate, "_LAMBDA_CLIENT", [])
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", boto3.session.Session(region_name="us-east-1"))
-    first = gate._lambda_client()
-    assert gate._lambda_client() is first
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", boto3.session.Session(region_name="us-east-1"))
-    second = gate._lambda_client()
-    assert second is not first
-    assert gate._lambda_client() is second

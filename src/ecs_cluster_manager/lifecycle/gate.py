@@ -62,35 +62,33 @@ def _now() -> float:
     return time.time()  # looked up per call, so a patched clock (the simulator's) is honoured
 
 
-# The Lambda client of the fan-out, with the default session it came from. Made once per
-# container and session, as the other clients are (entry.py), not on every fan-out: AWS advises
-# creating SDK clients outside the handler (Lambda Developer Guide, "Best practices for working
-# with AWS Lambda functions"). Identity, not id(), decides whether the session is still the one.
-_LAMBDA_CLIENT: list[tuple[object, Any]] = []
-
-
-def _lambda_client() -> Any:
-    if _LAMBDA_CLIENT and boto3.DEFAULT_SESSION is not None and _LAMBDA_CLIENT[0][0] is boto3.DEFAULT_SESSION:
-        return _LAMBDA_CLIENT[0][1]
-    client = boto3.client("lambda", config=BotoConfig(
+def fan_out_client() -> Any:
+    """The Lambda client the sweep fans out with. entry.py makes one per runtime, at the cold
+    start, as it does the other clients: AWS advises creating SDK clients outside the handler
+    (Lambda Developer Guide, "Best practices for working with AWS Lambda functions")."""
+    return boto3.client("lambda", config=BotoConfig(
         retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=10))
-    # boto3.client() created the default session if there was none: remember that one.
-    _LAMBDA_CLIENT[:] = [(boto3.DEFAULT_SESSION, client)]
-    return client
 
 
-def invoke_self(payloads: list[dict[str, Any]]) -> bool:
-    """Queue asynchronous invocations of the running function (the sweep's fan-out).
+def self_invoker(client: Any) -> Callable[[list[dict[str, Any]]], bool]:
+    """The sweep's fan-out: queue asynchronous invocations of the running function.
 
-    False when not running in Lambda (a direct call, a test): the caller then works in place.
+    The invoker answers False when not running in Lambda (a direct call, a test): the caller
+    then works in place.
     """
-    name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
-    if not name:
-        return False
-    client = _lambda_client()
-    for payload in payloads:
-        client.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps(payload).encode())
-    return True
+    def invoke_self(payloads: list[dict[str, Any]]) -> bool:
+        name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        if not name:
+            return False
+        for payload in payloads:
+            client.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps(payload).encode())
+        return True
+    return invoke_self
+
+
+def work_in_place(payloads: list[dict[str, Any]]) -> bool:
+    """No fan-out (a runtime built by hand, as tests do): the caller works in place."""
+    return False
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ class Runtime:
     config: Config
     clients: Clients
     clock: Callable[[], float] = _now
-    invoke: Callable[[list[dict[str, Any]]], bool] = field(default=invoke_self)
+    invoke: Callable[[list[dict[str, Any]]], bool] = field(default=work_in_place)
 
 
 def ignore(gate: Gate, runtime: Runtime, trigger: str, reason: str) -> None:
