@@ -7,6 +7,8 @@ import pytest
 
 from ecs_cluster_manager.lifecycle import entry, launch, terminate
 from ecs_cluster_manager.lifecycle.config import ConfigError
+from ecs_cluster_manager.sim import SimAccount
+from tests.sim import lambda_handlers
 
 ENV = {"ECM_CLUSTER": "c", "ECM_ASG_NAME": "g", "ECM_LAUNCH_HOOK_NAME": "l", "ECM_TERMINATE_HOOK_NAME": "t"}
 
@@ -63,3 +65,19 @@ def test_capped_timeout_is_logged_once_at_cold_start(monkeypatch: pytest.MonkeyP
     assert out.count('"decision": "config-warning"') == 1
     assert "ECM_LAUNCH_TIMEOUT_S=99999 would reach the lifecycle action's global limit 12000s" in out
 
+
+def test_the_deployed_runtime_fans_out_through_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A runtime built by hand works in place; the one a cold start builds must really invoke."""
+    for name, value in {**ENV, "AWS_LAMBDA_FUNCTION_NAME": "ecm-fn"}.items():
+        monkeypatch.setenv(name, value)
+    lambda_handlers.SEEN.clear()
+    account = SimAccount()
+    try:
+        account.lambda_.register("ecm-fn", "tests.sim.lambda_handlers.record")
+        with account.installed():
+            assert entry.current_runtime().invoke([{"link": 1}, {"link": 2}]) is True
+        account.clock.run_for(5)
+        assert sorted(seen["event"]["link"] for seen in lambda_handlers.SEEN) == [1, 2]
+    finally:
+        lambda_handlers.SEEN.clear()
+        account.close()

@@ -31,4 +31,3 @@ def test_outside_lambda_the_caller_works_in_place_and_nothing_is_invoked(
     client = boto3.client("lambda", region_name="us-east-1")
     with Stubber(client):  # any call would fail: no response is queued
         assert self_invoker(client)([{"sweep": {"ids": ["i-1"]}}]) is False
-

@@ -217,8 +217,8 @@ def _replace_environ(wanted: dict[str, str]) -> None:
     """Make os.environ equal `wanted`, touching only what differs.
 
     os.environ.clear() pops one key at a time and lists every key for each pop, and a baton
-    passes twice per simulated API call: clearing made the 100-instance benchmark take about
-    twice as long (docs/performance.md, "Simulator wall time").
+    passes twice per simulated API call: clearing made the 100-instance benchmark take up to
+    about twice as long (docs/performance.md, "Simulator wall time").
     """
     for name in [name for name in os.environ if name not in wanted]:
         del os.environ[name]
